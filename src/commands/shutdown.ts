@@ -1,0 +1,14 @@
+// The one way every command ends: flush stdout, stop the server (stdin closed, then terminate), dispose
+// plugins in reverse, close the recording. Safe when the client never started.
+import type { Client } from '../core/client.ts';
+import type { Prepared } from '../run.ts';
+
+export async function shutdown(prepared: Prepared, client: Client | undefined): Promise<void> {
+  await prepared.output.end();
+  if (client) {
+    const exit = await client.close();
+    prepared.recorder?.event('shutdown', { code: exit.code, signal: exit.signal });
+  }
+  await prepared.host.dispose();
+  prepared.recorder?.close();
+}

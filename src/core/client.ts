@@ -1,0 +1,98 @@
+// Wires one live session: spawn the server, connect, route every message (recorder, plugins, formatter,
+// stdout) and every server request (plugins), then the initialize handshake. Data flows one way:
+// server line → decoded message → plugins → reply or output.
+import { Connection, type TrafficEntry } from './connection.ts';
+import type { Output } from './output.ts';
+import type { PluginHost } from './plugin-host.ts';
+import type { Recorder } from './recorder.ts';
+import { Session, type ClientInfo, type ThreadParams } from './session.ts';
+import { ServerProcess, type ExitInfo } from './transport.ts';
+
+export interface ClientOptions {
+  codexPath: string;
+  /** `-c key=value` pairs, passed on as `--config key=value`. */
+  configOverrides: string[];
+  /** Further arguments before `app-server` (for example `--disable plugins`). */
+  extraArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  requestTimeoutMs: number;
+  maxLineBytes: number;
+  /** Echo the server's stderr live. */
+  serverLog: boolean;
+  host: PluginHost;
+  output: Output;
+  recorder?: Recorder;
+  clientInfo: ClientInfo;
+  experimentalApi: boolean;
+  optOutNotificationMethods: string[];
+  threadParams: ThreadParams;
+}
+
+export class Client {
+  private constructor(
+    readonly server: ServerProcess,
+    readonly connection: Connection,
+    readonly session: Session,
+    readonly initializeResult: unknown,
+  ) {}
+
+  static async start(options: ClientOptions): Promise<Client> {
+    const { output, recorder, host } = options;
+    const args = [...options.configOverrides.flatMap((kv) => ['--config', kv]), ...(options.extraArgs ?? []), 'app-server'];
+    recorder?.event('spawn', { bin: options.codexPath, args });
+    const server = new ServerProcess({
+      bin: options.codexPath,
+      args,
+      env: options.env,
+      cwd: options.cwd,
+      maxLineBytes: options.maxLineBytes,
+      onStderrLine: (line) => {
+        recorder?.stderr(line);
+        if (options.serverLog) output.line(line);
+      },
+      onOversize: (bytes) => {
+        const text = `skipped a server line of ${bytes} bytes: above --max-line-bytes ${options.maxLineBytes}`;
+        recorder?.event('problem', { text });
+        output.line(`codex-dbg: ${text}`);
+      },
+    });
+    await server.started();
+    let session: Session | undefined;
+    const connection = new Connection(server, {
+      requestTimeoutMs: options.requestTimeoutMs,
+      onServerRequest: (request) => host.answer(request),
+      onNotification: (notification) => session?.handleNotification(notification),
+      onTraffic: (entry: TrafficEntry) => {
+        recorder?.message(entry.direction, entry.message);
+        const text = host.observe(entry);
+        if (text !== undefined && !output.write(text)) {
+          server.pauseOutput();
+          output.drain().then(() => server.resumeOutput());
+        }
+      },
+      onProblem: (text) => {
+        recorder?.event('problem', { text });
+        output.line(`codex-dbg: ${text}`);
+      },
+    });
+    connection.onClose((info) => recorder?.event('server-exit', { code: info.code, signal: info.signal }));
+    session = new Session(connection, options.threadParams);
+    const capabilities = host.capabilities({
+      experimentalApi: options.experimentalApi,
+      ...(options.optOutNotificationMethods.length ? { optOutNotificationMethods: options.optOutNotificationMethods } : {}),
+    });
+    try {
+      const result = await session.initialize(options.clientInfo, capabilities);
+      return new Client(server, connection, session, result);
+    } catch (error) {
+      await server.shutdown(500);
+      throw error;
+    }
+  }
+
+  /** Ends the server: close its stdin, then terminate after the grace period. */
+  async close(graceMs = 2000): Promise<ExitInfo> {
+    return this.server.shutdown(graceMs);
+  }
+}

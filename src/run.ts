@@ -1,0 +1,109 @@
+// What every command shares: colours, output, the recording, plugins and the formatter, finding codex,
+// and starting the client. Also how an error reaches the user.
+import kleur from 'kleur';
+import { builtinPlugins } from './plugins/index.ts';
+import * as api from './api.ts';
+import { Client } from './core/client.ts';
+import { DbgError, toDbgError } from './core/errors.ts';
+import { locateCodex } from './core/locate-codex.ts';
+import { Output } from './core/output.ts';
+import { PluginHost, type LoadedPlugin, type Prompter } from './core/plugin-host.ts';
+import { loadPlugin, loadPlugins } from './core/plugin-loader.ts';
+import { readPluginsConfig } from './core/plugin-options.ts';
+import type { Colors } from './core/plugin.ts';
+import { Recorder } from './core/recorder.ts';
+import { threadParams, type CommonOptions } from './options.ts';
+import { VERSION } from './version.ts';
+
+export const CLIENT_INFO = { name: 'codex_dbg', title: 'codex-dbg', version: VERSION };
+
+export interface Prepared {
+  output: Output;
+  color: Colors;
+  host: PluginHost;
+  recorder?: Recorder;
+}
+
+export function useColor(options: { color: boolean }): Colors {
+  const env = process.env;
+  kleur.enabled = options.color && !env.NO_COLOR && (Boolean(env.FORCE_COLOR) || Boolean(process.stdout.isTTY));
+  return kleur;
+}
+
+/** Loads plugins and the formatter (`defaultFormat` unless --format says otherwise; none when undefined). */
+export async function prepare(
+  options: CommonOptions,
+  defaultFormat: string | undefined,
+  makePrompter?: (output: Output) => Prompter | undefined,
+): Promise<Prepared> {
+  const color = useColor(options);
+  const output = new Output(process.stdout, process.stderr);
+  const config = options.pluginsConfig ? readPluginsConfig(options.pluginsConfig) : undefined;
+  const loaderOptions = { builtins: builtinPlugins, config, api: api as Record<string, unknown> };
+  const plugins = await loadPlugins(options.plugins, loaderOptions);
+  const formatName = options.format ?? defaultFormat;
+  const formatter = formatName ? await pickFormatter(formatName, plugins, loaderOptions) : undefined;
+  const recorder = options.record ? new Recorder(options.record, { keepSecrets: options.recordSecrets, version: VERSION }) : undefined;
+  const host = new PluginHost(plugins, formatter, {
+    handlerTimeoutMs: options.handlerTimeout,
+    color,
+    prompter: makePrompter?.(output),
+    log: (text) => {
+      recorder?.event('log', { text });
+      output.line(text);
+    },
+    onAnswer: (request, _reply, answeredBy) => recorder?.event('answered', { id: request.id, method: request.method, by: answeredBy }),
+  });
+  return { output, color, host, recorder };
+}
+
+async function pickFormatter(name: string, plugins: LoadedPlugin[], loaderOptions: Parameters<typeof loadPlugin>[1]): Promise<LoadedPlugin> {
+  const loaded = plugins.find(({ plugin }) => plugin.name === name) ?? (await loadPlugin({ ref: name, options: {} }, loaderOptions));
+  if (!loaded.plugin.format) {
+    const formatters = Object.entries(builtinPlugins)
+      .filter(([, p]) => typeof p === 'function' || 'format' in p)
+      .map(([n]) => n)
+      .filter((n) => n !== 'policy');
+    throw new DbgError('E_USAGE', `--format ${name}: "${loaded.plugin.name}" is not a formatter (built-in formatters: ${formatters.join(', ')})`);
+  }
+  return loaded;
+}
+
+export interface StartOverrides {
+  extraArgs?: string[];
+  env?: NodeJS.ProcessEnv;
+  configOverrides?: string[];
+}
+
+export async function startClient(options: CommonOptions, prepared: Prepared, overrides: StartOverrides = {}): Promise<Client> {
+  const codex = locateCodex({ codexBin: options.codexBin });
+  prepared.recorder?.event('codex', { path: codex.path, source: codex.source });
+  await prepared.host.setup();
+  return Client.start({
+    codexPath: codex.path,
+    configOverrides: [...options.config, ...(overrides.configOverrides ?? [])],
+    extraArgs: overrides.extraArgs,
+    env: overrides.env,
+    requestTimeoutMs: options.requestTimeout,
+    maxLineBytes: options.maxLineBytes,
+    serverLog: options.serverLog,
+    host: prepared.host,
+    output: prepared.output,
+    recorder: prepared.recorder,
+    clientInfo: CLIENT_INFO,
+    experimentalApi: options.experimentalApi,
+    optOutNotificationMethods: options.optOut,
+    threadParams: threadParams(options),
+  });
+}
+
+/** One clear line on stderr (with the server's stderr tail if there is one); the stack only with --debug. */
+export function reportError(error: unknown, debug: boolean): number {
+  const dbgError = toDbgError(error);
+  const lines = [`codex-dbg: error [${dbgError.code}]: ${dbgError.message}`];
+  if (dbgError.details.length) lines.push("last lines of the server's stderr:", ...dbgError.details.map((line) => `  ${line}`));
+  if (debug && error instanceof Error && error.stack) lines.push(error.stack);
+  if (debug && dbgError.cause instanceof Error && dbgError.cause.stack) lines.push(`caused by: ${dbgError.cause.stack}`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return dbgError.exitCode;
+}
