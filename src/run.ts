@@ -7,6 +7,7 @@ import { Client } from './core/client.ts';
 import { DbgError, toDbgError } from './core/errors.ts';
 import { locateCodex } from './core/locate-codex.ts';
 import { Output } from './core/output.ts';
+import type { Writable } from 'node:stream';
 import { PluginHost, type LoadedPlugin, type Prompter } from './core/plugin-host.ts';
 import { loadPlugin, loadPlugins } from './core/plugin-loader.ts';
 import { readPluginsConfig } from './core/plugin-options.ts';
@@ -35,9 +36,11 @@ export async function prepare(
   options: CommonOptions,
   defaultFormat: string | undefined,
   makePrompter?: (output: Output) => Prompter | undefined,
+  /** Where formatted traffic goes; `call` sends it to stderr to keep stdout for its result. */
+  formatterStream: NodeJS.WritableStream = process.stdout,
 ): Promise<Prepared> {
   const color = useColor(options);
-  const output = new Output(process.stdout, process.stderr);
+  const output = new Output(formatterStream as Writable, process.stderr);
   const config = options.pluginsConfig ? readPluginsConfig(options.pluginsConfig) : undefined;
   const loaderOptions = { builtins: builtinPlugins, config, api: api as Record<string, unknown> };
   const plugins = await loadPlugins(options.plugins, loaderOptions);

@@ -17,13 +17,14 @@ export function parseParams(method: string, json: string | undefined): unknown {
 
 export async function callCommand(method: string, json: string | undefined, options: CommonOptions): Promise<number> {
   const params = parseParams(method, json);
-  const prepared = await prepare(options, undefined);
+  const prepared = await prepare(options, undefined, undefined, process.stderr);
   let client: Client | undefined;
   try {
     client = await startClient(options, prepared);
     try {
       const result = await client.connection.request(method, params);
-      prepared.output.write(`${JSON.stringify(result, null, 2)}\n`);
+      await prepared.output.end();
+      await new Promise((resolve) => process.stdout.write(`${JSON.stringify(result, null, 2)}\n`, resolve));
       return ExitCode.ok;
     } catch (error) {
       if (!(error instanceof RpcError)) throw error;

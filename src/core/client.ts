@@ -58,6 +58,7 @@ export class Client {
       },
     });
     await server.started();
+    recorder?.event('spawned', { pid: server.pid });
     let session: Session | undefined;
     const connection = new Connection(server, {
       requestTimeoutMs: options.requestTimeoutMs,

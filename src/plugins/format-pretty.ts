@@ -38,6 +38,10 @@ export function createPretty(): Plugin {
     openStream = undefined;
     return `${prefix}${text}\n`;
   };
+  const endStream = (): string => {
+    openStream = undefined;
+    return '\n';
+  };
   const stream = (kind: NonNullable<typeof openStream>, text: string, head: string): string => {
     const prefix = openStream === kind ? '' : `${openStream ? '\n' : ''}${head}`;
     openStream = kind;
@@ -92,10 +96,10 @@ export function createPretty(): Plugin {
     switch (item.type) {
       case 'agentMessage':
         // Streamed already; if no delta came, show the whole text.
-        if (openStream === 'message') return line('');
+        if (openStream === 'message') return endStream();
         return line(`${color.bold('assistant: ')}${item.text}`);
       case 'reasoning':
-        return openStream === 'reasoning' ? line('') : undefined;
+        return openStream === 'reasoning' ? endStream() : undefined;
       case 'plan':
         return line(`${color.magenta('plan:')} ${item.text}`);
       case 'commandExecution':

@@ -1,0 +1,140 @@
+// A stand-in for the model: an HTTP server on 127.0.0.1 that speaks the OpenAI Responses streaming format
+// and answers each POST /v1/responses with the next step of a script. Points the real codex at it with
+// codexOverrides(). Used by `--scripted-model`, `demo`, the end-to-end tests and the benchmarks.
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as v from 'valibot';
+import { DbgError } from './core/errors.ts';
+import { describeIssues } from './core/messages.ts';
+
+const Step = v.union([
+  v.strictObject({ text: v.string(), chunks: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
+  v.strictObject({ command: v.string() }),
+  v.strictObject({ patch: v.string() }),
+  v.strictObject({ httpError: v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)), message: v.optional(v.string()) }),
+  v.strictObject({ hang: v.literal(true) }),
+]);
+export const ScriptSchema = v.strictObject({ steps: v.array(Step) });
+export type Script = v.InferOutput<typeof ScriptSchema>;
+export type ScriptStep = v.InferOutput<typeof Step>;
+
+export function parseScript(json: unknown, source = 'script'): Script {
+  const parsed = v.safeParse(ScriptSchema, json);
+  if (!parsed.success) {
+    throw new DbgError(
+      'E_USAGE',
+      `${source}: not a model script: ${describeIssues(parsed.issues)}. Each step is {text, chunks?} | {command} | {patch} | {httpError, message?} | {hang: true}`,
+    );
+  }
+  return parsed.output;
+}
+
+export interface ModelRequest {
+  headers: IncomingHttpHeaders;
+  body: { input?: unknown[]; tools?: unknown[]; [key: string]: unknown };
+}
+
+export interface ScriptedModel {
+  url: string;
+  /** Every request the model got, in order. */
+  requests: ModelRequest[];
+  close(): Promise<void>;
+}
+
+let counter = 0;
+const nextId = (prefix: string) => `${prefix}_${++counter}`;
+
+function sse(res: ServerResponse, type: string, data: Record<string, unknown>): void {
+  res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+}
+
+function split(text: string, parts: number): string[] {
+  const size = Math.max(1, Math.ceil(text.length / parts));
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  return pieces.length ? pieces : [''];
+}
+
+function streamStep(res: ServerResponse, step: ScriptStep): void {
+  const responseId = nextId('resp');
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  sse(res, 'response.created', { response: { id: responseId } });
+  if ('hang' in step) return; // never completes; the connection stays open until the server closes
+  let item: Record<string, unknown>;
+  if ('text' in step) {
+    const id = nextId('msg');
+    sse(res, 'response.output_item.added', { output_index: 0, item: { type: 'message', role: 'assistant', id, content: [] } });
+    for (const delta of split(step.text, step.chunks ?? 3)) {
+      sse(res, 'response.output_text.delta', { item_id: id, output_index: 0, content_index: 0, delta });
+    }
+    item = { type: 'message', role: 'assistant', id, content: [{ type: 'output_text', text: step.text }] };
+  } else if ('command' in step) {
+    item = { type: 'function_call', id: nextId('fc'), call_id: nextId('call'), name: 'exec_command', arguments: JSON.stringify({ cmd: step.command }) };
+    sse(res, 'response.output_item.added', { output_index: 0, item });
+  } else {
+    item = { type: 'custom_tool_call', id: nextId('ctc'), call_id: nextId('call'), name: 'apply_patch', input: (step as { patch: string }).patch };
+    sse(res, 'response.output_item.added', { output_index: 0, item });
+  }
+  sse(res, 'response.output_item.done', { output_index: 0, item });
+  sse(res, 'response.completed', {
+    response: { id: responseId, usage: { input_tokens: 10, output_tokens: 5, total_tokens: 15, input_tokens_details: null, output_tokens_details: null } },
+  });
+  res.end();
+}
+
+/** Starts the server on 127.0.0.1 with a random port. Steps are served in order; after the last, a short text. */
+export async function startScriptedModel(script: Script): Promise<ScriptedModel> {
+  const requests: ModelRequest[] = [];
+  const steps = [...script.steps];
+  const open = new Set<ServerResponse>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (req.method !== 'POST' || !req.url?.endsWith('/responses')) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
+        return;
+      }
+      let body: ModelRequest['body'] = {};
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        // keep the empty body; the test looking at it will say so
+      }
+      requests.push({ headers: req.headers, body });
+      const step = steps.shift() ?? { text: '(the model script has no more steps)' };
+      if ('httpError' in step) {
+        res.writeHead(step.httpError, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: step.message ?? `scripted HTTP ${step.httpError}`, type: 'server_error' } }));
+        return;
+      }
+      open.add(res);
+      res.on('close', () => open.delete(res));
+      streamStep(res, step);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of open) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections?.();
+      }),
+  };
+}
+
+/** The -c overrides that point codex at the scripted model, offline, with a bundled model's tool set. */
+export function codexOverrides(modelUrl: string): string[] {
+  return [
+    'model_provider=mock',
+    `model_providers.mock={name="mock", base_url="${modelUrl}/v1", wire_api="responses", env_key="MOCK_API_KEY", request_max_retries=0, stream_max_retries=0, supports_websockets=false}`,
+    'model=gpt-5.5',
+    'features.plugins=false',
+    'features.apps=false',
+    'analytics.enabled=false',
+  ];
+}

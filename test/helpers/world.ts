@@ -1,0 +1,77 @@
+// One isolated world per end-to-end test: a scripted model on 127.0.0.1, a fresh CODEX_HOME and working
+// directory, and a way to run the built CLI against the real codex app-server. Everything is removed after.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { x } from 'tinyexec';
+import { locateCodex } from '../../src/core/locate-codex.ts';
+import { codexOverrides, startScriptedModel, type Script, type ScriptedModel } from '../../src/scripted-model.ts';
+
+export const ROOT = resolve(import.meta.dirname ?? __dirname, '../..');
+export const CLI = join(ROOT, 'dist', 'codex-dbg.mjs');
+/** The real codex from the pinned @openai/codex dev dependency. */
+export const CODEX = locateCodex({ env: {}, searchRoots: [ROOT] }).path;
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+}
+
+export interface World {
+  model: ScriptedModel;
+  home: string;
+  workdir: string;
+  env: NodeJS.ProcessEnv;
+  /** --codex-bin and the -c overrides that point codex at the scripted model. */
+  args: string[];
+  run(args: string[], options?: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<RunResult>;
+  dispose(): Promise<void>;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `codex-dbg-${prefix}-`));
+}
+
+export async function makeWorld(script: Script): Promise<World> {
+  const model = await startScriptedModel(script);
+  const home = tempDir('home');
+  const workdir = tempDir('work');
+  const env = { ...process.env, CODEX_HOME: home, MOCK_API_KEY: 'test-key-not-secret', NO_COLOR: '1', RUST_LOG: 'warn' };
+  const args = ['--codex-bin', CODEX, ...codexOverrides(model.url).flatMap((kv) => ['-c', kv])];
+  return {
+    model,
+    home,
+    workdir,
+    env,
+    args,
+    run: (cliArgs, options = {}) => runCli([...cliArgs], { cwd: workdir, env: { ...env, ...options.env }, input: options.input, timeoutMs: options.timeoutMs }),
+    async dispose() {
+      await model.close();
+      rmSync(home, { recursive: true, force: true });
+      rmSync(workdir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs the built CLI with `node` from PATH (never process.execPath: under bun that is bun). */
+export async function runCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  const result = await x('node', [CLI, ...args], {
+    timeout: options.timeoutMs ?? 45_000,
+    throwOnError: false,
+    stdin: options.input ?? '',
+    nodeOptions: { cwd: options.cwd ?? ROOT, env: options.env ?? process.env },
+  });
+  return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
+}
+
+/** Parses JSON Lines output, skipping nothing: a bad line fails the test. */
+export function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line));
+}
