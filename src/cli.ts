@@ -46,7 +46,11 @@ function buildCli() {
   return cli;
 }
 
-async function main(argv: string[]): Promise<number> {
+// mri (cac's parser) drops a lone "-"; carry it through under another name.
+const STDIN_ARG = '\u0000stdin';
+
+async function main(rawArgv: string[]): Promise<number> {
+  const argv = rawArgv.map((arg) => (arg === '-' ? STDIN_ARG : arg));
   const cli = buildCli();
   let parsed: { args: readonly string[]; options: Record<string, unknown> };
   try {
@@ -68,7 +72,8 @@ async function main(argv: string[]): Promise<number> {
     if (name === 'exec') {
       const turnTimeout = parsed.options.turnTimeout === undefined ? undefined : Number(parsed.options.turnTimeout);
       if (turnTimeout !== undefined && !(turnTimeout > 0)) throw new DbgError('E_USAGE', '--turn-timeout: expected a number of seconds above 0');
-      return await execCommand(String(parsed.args[0]), options, { turnTimeout });
+      const prompt = String(parsed.args[0]);
+      return await execCommand(prompt === STDIN_ARG ? '-' : prompt, options, { turnTimeout });
     }
     if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
     if (parsed.args.length > 0) {
