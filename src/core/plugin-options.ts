@@ -26,7 +26,12 @@ export function parsePluginArg(arg: string): PluginSpec {
   return { ref: match[1], options };
 }
 
-const ConfigFile = v.record(v.string(), v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])));
+const isPlainObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const OptionsObject = v.pipe(
+  v.custom<Record<string, unknown>>(isPlainObject, 'must be an object of options'),
+  v.record(v.string(), v.union([v.string(), v.number(), v.boolean()], 'each option must be a string, number or boolean')),
+);
+const ConfigFile = v.pipe(v.custom<Record<string, unknown>>(isPlainObject, 'must be an object'), v.record(v.string(), OptionsObject));
 
 export function readPluginsConfig(path: string): Record<string, Record<string, OptionValue>> {
   let text: string;

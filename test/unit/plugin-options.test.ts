@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parsePluginArg, readPluginsConfig, validateOptions } from '../../src/core/plugin-options.ts';
+import { tempDir } from '../helpers/world.ts';
+
+describe('plugin options', () => {
+  test('parses name:key=value,key=value; values may hold commas and colons; Windows paths are not split', () => {
+    expect(parsePluginArg('auto-approve')).toEqual({ ref: 'auto-approve', options: {} });
+    expect(parsePluginArg('policy:file=a.json,verbose=true')).toEqual({ ref: 'policy', options: { file: 'a.json', verbose: 'true' } });
+    expect(parsePluginArg('./p.ts:list=a,b,c,mode=x:y')).toEqual({ ref: './p.ts', options: { list: 'a,b,c', mode: 'x:y' } });
+    expect(parsePluginArg('C:\\plugins\\p.ts')).toEqual({ ref: 'C:\\plugins\\p.ts', options: {} });
+  });
+
+  test('coerces to the declared type, fills defaults, and names the plugin and key on error', () => {
+    const specs = { n: { type: 'number' as const, default: 1 }, b: { type: 'boolean' as const }, s: { type: 'string' as const, required: true } };
+    expect(validateOptions('p', specs, { n: '5', b: 'yes', s: 'x' })).toEqual({ n: 5, b: true, s: 'x' });
+    expect(validateOptions('p', specs, { s: 'x' })).toEqual({ n: 1, b: undefined, s: 'x' });
+    expect(() => validateOptions('p', specs, { s: 'x', n: 'five' })).toThrow('plugin "p": option "n" must be a number, got "five"');
+    expect(() => validateOptions('p', specs, { s: 'x', b: 'maybe' })).toThrow('option "b" must be a boolean');
+    expect(() => validateOptions('p', specs, {})).toThrow('plugin "p": option "s" is required');
+    expect(() => validateOptions('p', specs, { s: 'x', extra: '1' })).toThrow('plugin "p": unknown option "extra" (it takes: n, b, s)');
+    expect(() => validateOptions('q', undefined, { a: '1' })).toThrow('(it takes no options)');
+  });
+
+  test('--plugins-config is validated', () => {
+    const dir = tempDir('cfg');
+    const good = join(dir, 'good.json');
+    writeFileSync(good, '{"policy": {"file": "r.json"}, "auto-approve": {"session": true}}');
+    expect(readPluginsConfig(good)).toEqual({ policy: { file: 'r.json' }, 'auto-approve': { session: true } });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"policy": ["not", "an", "object"]}');
+    expect(() => readPluginsConfig(bad)).toThrow(/bad\.json: expected \{"plugin-name": \{"option": value\}\}: policy: /);
+    expect(() => readPluginsConfig(join(dir, 'missing.json'))).toThrow(/ENOENT/);
+  });
+});
