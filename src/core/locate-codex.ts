@@ -1,7 +1,7 @@
 // Finds the codex executable: --codex-bin, then $CODEX_BIN, then `codex` on PATH, then the native binary
 // inside an installed @openai/codex npm package. The npm package's own bin is a Node script; we go to the
 // native binary it wraps so that nothing here ever depends on a Node executable.
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { DbgError } from './errors.ts';
 
@@ -92,11 +92,11 @@ function nativeBinaryIn(pkg: string): string | undefined {
   return undefined;
 }
 
+// The mode bits rather than access(X_OK): Deno asks for --allow-sys to look up the uid that needs.
 function isExecutable(path: string): boolean {
   try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, isWindows ? constants.F_OK : constants.X_OK);
-    return true;
+    const stat = statSync(path);
+    return stat.isFile() && (isWindows || (stat.mode & 0o111) !== 0);
   } catch {
     return false;
   }
