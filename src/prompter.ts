@@ -9,6 +9,7 @@ export function terminalPrompter(lines: LineQueue, output: Output): Prompter {
   let queue: Promise<unknown> = Promise.resolve();
   const askOnce = async (question: string, choices: Choice[]): Promise<string | undefined> => {
     const menu = choices.map((choice) => `[${choice.key}] ${choice.label}`).join('  ');
+    output.flush(); // what led to the question comes first
     output.line(question);
     for (;;) {
       output.raw(`${menu} > `);

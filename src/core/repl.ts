@@ -40,7 +40,12 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       resolve(new DbgError('E_SERVER_EXITED', `codex app-server ${how}`, { exitCode: ExitCode.failure, details: info.stderrTail.slice(-20) }));
     }),
   );
-  const prompt = () => options.showPrompt?.(`(${session.threadId ?? 'no thread'})> `);
+  const prompt = () => {
+    if (!options.showPrompt) return;
+    // What the last line produced goes out before the prompt, not after it.
+    output.flush();
+    options.showPrompt(`(${session.threadId ?? 'no thread'})> `);
+  };
 
   for (;;) {
     prompt();
