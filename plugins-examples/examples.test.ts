@@ -2,15 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import kleur from 'kleur';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, afterAll } from 'vitest';
 import type { TrafficEntry } from '../src/core/connection.ts';
 import { PluginHost } from '../src/core/plugin-host.ts';
 import { validateOptions } from '../src/core/plugin-options.ts';
 import type { Plugin } from '../src/core/plugin.ts';
-import { tempDir } from '../test/helpers/world.ts';
+import { tempDir, removeTempDirs } from '../test/helpers/world.ts';
 import auditLog from './audit-log.mjs';
 import compact from './compact-format.ts';
 import denyDangerous, { isDangerous } from './deny-dangerous.ts';
+
+afterAll(removeTempDirs);
 
 function hostWith(plugin: Plugin, raw: Record<string, string> = {}) {
   const logs: string[] = [];

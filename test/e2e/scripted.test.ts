@@ -3,8 +3,10 @@
 import { readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
-import { afterEach, describe, expect, test } from 'vitest';
-import { CLI, ROOT, jsonLines, makeWorld, runCli, tempDir, type World } from '../helpers/world.ts';
+import { afterEach, describe, expect, test, afterAll } from 'vitest';
+import { CLI, ROOT, jsonLines, makeWorld, runCli, tempDir, removeTempDirs, type World } from '../helpers/world.ts';
+
+afterAll(removeTempDirs);
 
 const FAKE = join(ROOT, 'test/helpers/fake-server.mjs');
 let world: World | undefined;

@@ -29,8 +29,16 @@ export interface World {
   dispose(): Promise<void>;
 }
 
+const made: string[] = [];
+/** Each file that makes temporary directories calls afterAll(removeTempDirs): bun shares this module between files. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `codex-dbg-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `codex-dbg-${prefix}-`));
+  made.push(dir);
+  return dir;
 }
 
 export async function makeWorld(script: Script): Promise<World> {

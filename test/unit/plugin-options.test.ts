@@ -1,8 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, afterAll } from 'vitest';
 import { parsePluginArg, readPluginsConfig, validateOptions } from '../../src/core/plugin-options.ts';
-import { tempDir } from '../helpers/world.ts';
+import { tempDir, removeTempDirs } from '../helpers/world.ts';
+
+afterAll(removeTempDirs);
 
 describe('plugin options', () => {
   test('parses name:key=value,key=value; values may hold commas and colons; Windows paths are not split', () => {

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, afterAll } from 'vitest';
 import { Recorder, redact } from '../../src/core/recorder.ts';
-import { tempDir } from '../helpers/world.ts';
+import { tempDir, removeTempDirs } from '../helpers/world.ts';
+
+afterAll(removeTempDirs);
 
 describe('recorder', () => {
   test('redacts tokens, keys and authorization values at any depth, and nothing else', () => {
