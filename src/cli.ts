@@ -42,7 +42,8 @@ function buildCli() {
     .command('exec <prompt>', 'run one turn and exit: 0 completed, 1 failed/interrupted, 3 server died, 4 timed out; - reads the prompt from stdin')
     .option('--turn-timeout <seconds>', 'give up on the turn after this many seconds (exit 4)');
   cli.command('call <method> [json-params]', 'send one client request and print its result as JSON');
-  cli.help();
+  // cac prints "(default: true)" for --no-* flags; that only confuses.
+  cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
   return cli;
 }
 
