@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Client } from '../core/client.ts';
+import { serverExitError } from '../core/connection.ts';
 import { DbgError, ExitCode } from '../core/errors.ts';
 import { LineQueue } from '../core/line-queue.ts';
 import type { Turn } from '../core/session.ts';
@@ -37,11 +38,7 @@ export async function execCommand(promptArg: string, options: CommonOptions, exe
     else await session.startThread();
     const turn = await session.startTurn(prompt);
 
-    const serverGone = new Promise<DbgError>((resolve) =>
-      connection.onClose((info) =>
-        resolve(new DbgError('E_SERVER_EXITED', `codex app-server ${info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`} during the turn`, { details: info.stderrTail.slice(-20) })),
-      ),
-    );
+    const serverGone = new Promise<DbgError>((resolve) => connection.onClose((info) => resolve(serverExitError(info, 'during the turn'))));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       if (execOptions.turnTimeout !== undefined) timer = setTimeout(() => resolve('timeout'), execOptions.turnTimeout * 1000);

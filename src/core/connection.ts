@@ -192,15 +192,17 @@ export class Connection {
   }
 
   private closedError(method: string, info: ExitInfo): DbgError {
-    return new DbgError('E_SERVER_EXITED', `codex app-server ${describeExit(info)} while waiting for a reply to ${method}`, {
-      details: info.stderrTail.slice(-20),
-    });
+    return serverExitError(info, `while waiting for a reply to ${method}`);
   }
 }
 
-export function describeExit(info: Pick<ExitInfo, 'code' | 'signal'>): string {
-  if (info.signal) return `was killed by ${info.signal}`;
-  return `exited with code ${info.code}`;
+/** "codex app-server was killed by SIGKILL <when>", with the last lines of its stderr as details. */
+export function serverExitError(info: ExitInfo, when = '', exitCode?: number): DbgError {
+  const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+  return new DbgError('E_SERVER_EXITED', `codex app-server ${how}${when ? ` ${when}` : ''}`, {
+    exitCode,
+    details: info.stderrTail.slice(-20),
+  });
 }
 
 function preview(line: string): string {

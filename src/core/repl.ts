@@ -1,6 +1,7 @@
 // The interactive loop. A plain line starts a turn on the active thread; ":" lines are commands. Each line
 // waits for what it started (a turn until turn/completed, a command until its reply) before the next is
 // taken, at a terminal and from a pipe alike. At end of input the running turn is awaited, then we return.
+import { serverExitError } from './connection.ts';
 import { DbgError, ExitCode, toDbgError } from './errors.ts';
 import type { Client } from './client.ts';
 import type { LineQueue } from './line-queue.ts';
@@ -34,12 +35,7 @@ type Step = { quit: true; code: number } | { quit: false };
 export async function runRepl(options: ReplOptions): Promise<number> {
   const { client, output, lines, color } = options;
   const { session, connection } = client;
-  const serverGone = new Promise<DbgError>((resolve) =>
-    connection.onClose((info) => {
-      const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
-      resolve(new DbgError('E_SERVER_EXITED', `codex app-server ${how}`, { exitCode: ExitCode.failure, details: info.stderrTail.slice(-20) }));
-    }),
-  );
+  const serverGone = new Promise<DbgError>((resolve) => connection.onClose((info) => resolve(serverExitError(info, '', ExitCode.failure))));
   const prompt = () => {
     if (!options.showPrompt) return;
     // What the last line produced goes out before the prompt, not after it.

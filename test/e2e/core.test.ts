@@ -2,9 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { CODEX, jsonLines, makeWorld, runCli, type World } from '../helpers/world.ts';
+import { CODEX, jsonLines, type Entry, makeWorld, runCli, type World } from '../helpers/world.ts';
 
-type Entry = { dir: 'in' | 'out'; kind: string; message: { id?: number; method?: string; params?: any; result?: any; error?: any } };
 
 const APPROVAL_FLAGS = ['--approval-policy', 'untrusted', '--sandbox', 'workspace-write'];
 let world: World | undefined;

@@ -3,11 +3,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, afterAll } from 'vitest';
 import { SERVER_REQUEST_METHODS } from '../../src/core/protocol.ts';
-import { ROOT, jsonLines, makeWorld, runCli, tempDir, removeTempDirs, type World } from '../helpers/world.ts';
+import { ROOT, jsonLines, type Entry, makeWorld, runCli, tempDir, removeTempDirs, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
-type Entry = { dir: 'in' | 'out'; kind: string; message: { id?: number; method?: string; params?: any; result?: any; error?: any } };
 const APPROVAL_FLAGS = ['--approval-policy', 'untrusted', '--sandbox', 'workspace-write'];
 const FAKE = join(ROOT, 'test/helpers/fake-server.mjs');
 

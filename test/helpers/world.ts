@@ -76,6 +76,10 @@ export async function runCli(
   return { stdout: result.stdout, stderr: result.stderr, exitCode: result.exitCode };
 }
 
+/** One line of `--format jsonl` output. */
+// biome-ignore lint: message fields are whatever the server sent
+export type Entry = { dir: 'in' | 'out'; kind: string; message: { id?: number; method?: string; params?: any; result?: any; error?: any } };
+
 /** Parses JSON Lines output, skipping nothing: a bad line fails the test. */
 export function jsonLines(text: string): Record<string, unknown>[] {
   return text
