@@ -1,7 +1,7 @@
 // What every command shares: colours, output, the recording, plugins and the formatter, finding codex,
 // and starting the client. Also how an error reaches the user.
 import kleur from 'kleur';
-import { builtinPlugins } from './plugins/index.ts';
+import { builtinFormatters, builtinPlugins } from './plugins/index.ts';
 import * as api from './api.ts';
 import { Client } from './core/client.ts';
 import { DbgError, toDbgError } from './core/errors.ts';
@@ -63,11 +63,7 @@ export async function prepare(
 async function pickFormatter(name: string, plugins: LoadedPlugin[], loaderOptions: Parameters<typeof loadPlugin>[1]): Promise<LoadedPlugin> {
   const loaded = plugins.find(({ plugin }) => plugin.name === name) ?? (await loadPlugin({ ref: name, options: {} }, loaderOptions));
   if (!loaded.plugin.format) {
-    const formatters = Object.entries(builtinPlugins)
-      .filter(([, p]) => typeof p === 'function' || 'format' in p)
-      .map(([n]) => n)
-      .filter((n) => n !== 'policy');
-    throw new DbgError('E_USAGE', `--format ${name}: "${loaded.plugin.name}" is not a formatter (built-in formatters: ${formatters.join(', ')})`);
+    throw new DbgError('E_USAGE', `--format ${name}: "${loaded.plugin.name}" is not a formatter (built-in formatters: ${builtinFormatters.join(', ')})`);
   }
   return loaded;
 }

@@ -22,3 +22,6 @@ export const builtinPlugins: Record<string, Plugin | PluginFactory> = {
   pretty: createPretty,
   jsonl,
 };
+
+/** The built-ins that are formatters, for --format's error message. */
+export const builtinFormatters = ['raw', 'final', 'pretty', 'jsonl'];
