@@ -1,8 +1,11 @@
 // A stand-in for the model: an HTTP server on 127.0.0.1 that speaks the OpenAI Responses streaming format
 // and answers each POST /v1/responses with the next step of a script. Points the real codex at it with
 // codexOverrides(). Used by `--scripted-model`, `demo`, the end-to-end tests and the benchmarks.
+import { Buffer } from 'node:buffer';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import * as v from 'valibot';
 import { DbgError } from './core/errors.ts';
 import { describeIssues } from './core/messages.ts';
@@ -127,14 +130,38 @@ export async function startScriptedModel(script: Script): Promise<ScriptedModel>
   };
 }
 
-/** The -c overrides that point codex at the scripted model, offline, with a bundled model's tool set. */
-export function codexOverrides(modelUrl: string): string[] {
-  return [
+export interface OverrideOptions {
+  /** ChatGPT auth mode (needs writeChatgptAuth in CODEX_HOME): the only mode in which codex asks for attestation. */
+  chatgpt?: boolean;
+}
+
+/**
+ * The -c overrides that point codex at the scripted model, offline, with a bundled model's tool set.
+ * API-key mode reads the key from $MOCK_API_KEY (any value); ChatGPT mode uses the throwaway auth.json.
+ */
+export function codexOverrides(modelUrl: string, options: OverrideOptions = {}): string[] {
+  const auth = options.chatgpt ? 'requires_openai_auth=true' : 'env_key="MOCK_API_KEY"';
+  const overrides = [
     'model_provider=mock',
-    `model_providers.mock={name="mock", base_url="${modelUrl}/v1", wire_api="responses", env_key="MOCK_API_KEY", request_max_retries=0, stream_max_retries=0, supports_websockets=false}`,
+    `model_providers.mock={name="mock", base_url="${modelUrl}/v1", wire_api="responses", ${auth}, request_max_retries=0, stream_max_retries=0, supports_websockets=false}`,
     'model=gpt-5.5',
     'features.plugins=false',
     'features.apps=false',
     'analytics.enabled=false',
   ];
+  if (options.chatgpt) overrides.push(`chatgpt_base_url="${modelUrl}/backend-api/"`, 'cli_auth_credentials_store="file"');
+  return overrides;
+}
+
+/** A throwaway ChatGPT-mode auth.json: an unsigned id token and fake access/refresh tokens, nothing real. */
+export function writeChatgptAuth(codexHome: string): void {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = { email: 'nobody@example.invalid', 'https://api.openai.com/auth': { chatgpt_plan_type: 'pro', chatgpt_user_id: 'user-fake', chatgpt_account_id: 'account-fake' } };
+  const auth = {
+    auth_mode: 'chatgpt',
+    OPENAI_API_KEY: null,
+    tokens: { id_token: `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.unsigned`, access_token: 'fake-access-token', refresh_token: 'fake-refresh-token', account_id: 'account-fake' },
+    last_refresh: new Date().toISOString(),
+  };
+  writeFileSync(join(codexHome, 'auth.json'), JSON.stringify(auth));
 }

@@ -1,5 +1,5 @@
 // Plugins against the real codex app-server (and the fake server for requests the real one will not send).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, afterAll } from 'vitest';
 import { SERVER_REQUEST_METHODS } from '../../src/core/protocol.ts';
@@ -40,6 +40,21 @@ describe('plugins', () => {
     expect(result.stdout).toMatch(/touch allowed\.txt' \(completed, exit 0\)/);
   });
 
+  test('attestation-stub in ChatGPT auth mode: the model request carries the stub token with "s":0; without it no attestation/generate', async () => {
+    world = await makeWorld({ steps: [{ text: 'attested' }, { text: 'not attested' }] }, { chatgpt: true });
+    const withStub = await world.run([...world.args, '--plugin', 'attestation-stub', '--format', 'jsonl'], { input: 'hi\n' });
+    expect(withStub.exitCode).toBe(0);
+    expect(withStub.stderr).toContain('[attestation-stub] attestation/generate #0 answered with the stub token');
+    expect(JSON.parse(String(world.model.requests[0].headers['x-oai-attestation']))).toEqual({ v: 1, s: 0, t: 'v1.codex-dbg-fake-attestation' });
+
+    const without = await world.run([...world.args, '--format', 'jsonl'], { input: 'hi\n' });
+    expect(without.exitCode).toBe(0);
+    const requests = (jsonLines(without.stdout) as unknown as Entry[]).filter((e) => e.kind === 'request' && e.dir === 'in');
+    expect(requests.map((e) => e.message.method)).not.toContain('attestation/generate');
+    expect(world.model.requests).toHaveLength(2);
+    expect(world.model.requests[1].headers['x-oai-attestation']).toBeUndefined();
+  });
+
   test('a user .ts plugin from a temporary directory, importing definePlugin from codex-dbg, answers the approval', async () => {
     world = await makeWorld({ steps: [{ command: 'touch by-plugin.txt' }, { text: 'ok' }] });
     const dir = tempDir('plugin');
@@ -65,6 +80,34 @@ export default definePlugin({
     expect(result.stderr).toContain('[approve-touch] decided accept');
     expect(result.exitCode).toBe(0);
     expect(existsSync(join(world.workdir, 'by-plugin.txt'))).toBe(true);
+  });
+
+  test('a .cjs plugin using require("codex-dbg") and a plugin from an installed package both load and answer', async () => {
+    const dir = tempDir('cjs-plugin');
+    writeFileSync(
+      join(dir, 'time.cjs'),
+      `const { definePlugin } = require('codex-dbg');
+module.exports = definePlugin({ name: 'fixed-time', handlers: { 'currentTime/read': () => ({ currentTimeAt: 42 }) } });
+`,
+    );
+    mkdirSync(join(dir, 'node_modules', 'codex-dbg-user-input'), { recursive: true });
+    writeFileSync(join(dir, 'node_modules', 'codex-dbg-user-input', 'package.json'), '{"name":"codex-dbg-user-input","type":"module","main":"index.js"}');
+    writeFileSync(
+      join(dir, 'node_modules', 'codex-dbg-user-input', 'index.js'),
+      `export default { name: 'user-input', handlers: { 'item/tool/requestUserInput': () => ({ answers: { q: { answers: ['yes'] } } }) } };\n`,
+    );
+    const result = await runCli(['--codex-bin', FAKE, '--format', 'jsonl', '--plugin', './time.cjs', '--plugin', 'codex-dbg-user-input'], {
+      cwd: dir,
+      input: 'go\n',
+      env: { ...process.env, FAKE_MODE: 'requests' },
+    });
+    expect(result.stderr).not.toMatch(/error/);
+    expect(result.exitCode).toBe(0);
+    const all = jsonLines(result.stdout) as unknown as Entry[];
+    const replies = repliesById(all);
+    const reply = (method: string) => (replies.get(all.find((e) => e.dir === 'in' && e.message.method === method)?.message.id as number) as Entry[])[0].message;
+    expect(reply('currentTime/read').result).toEqual({ currentTimeAt: 42 });
+    expect(reply('item/tool/requestUserInput').result).toEqual({ answers: { q: { answers: ['yes'] } } });
   });
 
   test('every server request gets exactly one reply: the safe default when no plugin answers', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { x } from 'tinyexec';
 import { locateCodex } from '../../src/core/locate-codex.ts';
-import { codexOverrides, startScriptedModel, type Script, type ScriptedModel } from '../../src/scripted-model.ts';
+import { codexOverrides, startScriptedModel, writeChatgptAuth, type OverrideOptions, type Script, type ScriptedModel } from '../../src/scripted-model.ts';
 
 export const ROOT = resolve(import.meta.dirname ?? __dirname, '../..');
 export const CLI = join(ROOT, 'dist', 'codex-dbg.mjs');
@@ -41,12 +41,13 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-export async function makeWorld(script: Script): Promise<World> {
+export async function makeWorld(script: Script, options: OverrideOptions = {}): Promise<World> {
   const model = await startScriptedModel(script);
   const home = tempDir('home');
   const workdir = tempDir('work');
+  if (options.chatgpt) writeChatgptAuth(home);
   const env = { ...process.env, CODEX_HOME: home, MOCK_API_KEY: 'test-key-not-secret', NO_COLOR: '1', RUST_LOG: 'warn' };
-  const args = ['--codex-bin', CODEX, ...codexOverrides(model.url).flatMap((kv) => ['-c', kv])];
+  const args = ['--codex-bin', CODEX, ...codexOverrides(model.url, options).flatMap((kv) => ['-c', kv])];
   return {
     model,
     home,
