@@ -2,8 +2,10 @@
 // The entry: parse arguments with cac, hand them to a command, exit with its code. Nothing else.
 import { cac } from 'cac';
 import { callCommand } from './commands/call.ts';
+import { demoCommand } from './commands/demo.ts';
 import { execCommand } from './commands/exec.ts';
 import { replCommand } from './commands/repl.ts';
+import { replayCommand } from './commands/replay.ts';
 import { DbgError } from './core/errors.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './run.ts';
@@ -26,6 +28,7 @@ function buildCli() {
     .option('--auto-approve', 'accept command and file-change approvals (same as --plugin auto-approve)')
     .option('--final-only', 'print only completed items as readable lines (same as --format final)')
     .option('--record <file>', 'record every message, server stderr line and client event as JSON Lines')
+    .option('--scripted-model <script.json>', 'run codex offline against a scripted model on 127.0.0.1, with a throwaway CODEX_HOME')
     .option('--record-secrets', 'keep tokens and keys in the recording (redacted by default)')
     .option('--request-timeout <ms>', 'how long to wait for a reply to each request (default: 30000)')
     .option('--handler-timeout <ms>', 'how long a plugin may take to answer a server request; 0: no limit (default: 10000)')
@@ -42,6 +45,8 @@ function buildCli() {
     .command('exec <prompt>', 'run one turn and exit: 0 completed, 1 failed/interrupted, 3 server died, 4 timed out; - reads the prompt from stdin')
     .option('--turn-timeout <seconds>', 'give up on the turn after this many seconds (exit 4)');
   cli.command('call <method> [json-params]', 'send one client request and print its result as JSON');
+  cli.command('demo', 'see the whole flow offline in one command: streaming, an approval, a diff, attestation');
+  cli.command('replay <recording>', "play a --record file through the plugins, no codex needed; exit 1 if any answer differs from the recording's");
   // cac prints "(default: true)" for --no-* flags; that only confuses.
   cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
   return cli;
@@ -77,8 +82,10 @@ async function main(rawArgv: string[]): Promise<number> {
       return await execCommand(prompt === STDIN_ARG ? '-' : prompt, options, { turnTimeout });
     }
     if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
+    if (name === 'demo') return await demoCommand(options);
+    if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
     if (parsed.args.length > 0) {
-      throw new DbgError('E_USAGE', `unknown command "${parsed.args[0]}" (commands: exec, call; a prompt for the interactive session goes on stdin)`);
+      throw new DbgError('E_USAGE', `unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo; a prompt for the interactive session goes on stdin)`);
     }
     return await replCommand(options);
   } catch (error) {

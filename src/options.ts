@@ -28,6 +28,7 @@ export interface CommonOptions {
   optOut: string[];
   record?: string;
   recordSecrets: boolean;
+  scriptedModel?: string;
   debug: boolean;
 }
 
@@ -94,6 +95,7 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
     optOut: list(raw.optOut),
     record: stringFlag('--record', raw.record),
     recordSecrets: Boolean(raw.recordSecrets),
+    scriptedModel: stringFlag('--scripted-model', raw.scriptedModel),
     debug: Boolean(raw.debug),
   };
 }

@@ -14,6 +14,7 @@ import { readPluginsConfig } from './core/plugin-options.ts';
 import type { Colors } from './core/plugin.ts';
 import { Recorder } from './core/recorder.ts';
 import { threadParams, type CommonOptions } from './options.ts';
+import { readScriptFile, startScriptedWorld, type ScriptedWorld } from './scripted-world.ts';
 import { VERSION } from './version.ts';
 
 export const CLIENT_INFO = { name: 'codex_dbg', title: 'codex-dbg', version: VERSION };
@@ -23,6 +24,8 @@ export interface Prepared {
   color: Colors;
   host: PluginHost;
   recorder?: Recorder;
+  /** Run by shutdown, last first, after the server has stopped. */
+  cleanups: (() => Promise<void>)[];
 }
 
 export function useColor(options: { color: boolean }): Colors {
@@ -57,7 +60,7 @@ export async function prepare(
     },
     onAnswer: (request, _reply, answeredBy) => recorder?.event('answered', { id: request.id, method: request.method, by: answeredBy }),
   });
-  return { output, color, host, recorder };
+  return { output, color, host, recorder, cleanups: [] };
 }
 
 async function pickFormatter(name: string, plugins: LoadedPlugin[], loaderOptions: Parameters<typeof loadPlugin>[1]): Promise<LoadedPlugin> {
@@ -68,21 +71,22 @@ async function pickFormatter(name: string, plugins: LoadedPlugin[], loaderOption
   return loaded;
 }
 
-export interface StartOverrides {
-  extraArgs?: string[];
-  env?: NodeJS.ProcessEnv;
-  configOverrides?: string[];
-}
-
-export async function startClient(options: CommonOptions, prepared: Prepared, overrides: StartOverrides = {}): Promise<Client> {
+/** Starts codex (against a scripted model: `world`, or one made from --scripted-model) and does the handshake. */
+export async function startClient(options: CommonOptions, prepared: Prepared, scripted?: ScriptedWorld): Promise<Client> {
+  const script = scripted || !options.scriptedModel ? undefined : readScriptFile(options.scriptedModel);
   const codex = locateCodex({ codexBin: options.codexBin });
   prepared.recorder?.event('codex', { path: codex.path, source: codex.source });
   await prepared.host.setup();
+  let world = scripted;
+  if (script) {
+    world = await startScriptedWorld(script);
+    prepared.cleanups.push(world.dispose);
+  }
+  if (world) prepared.recorder?.event('scripted-model', { url: world.model.url, codexHome: world.home });
   return Client.start({
     codexPath: codex.path,
-    configOverrides: [...options.config, ...(overrides.configOverrides ?? [])],
-    extraArgs: overrides.extraArgs,
-    env: overrides.env,
+    configOverrides: [...options.config, ...(world?.overrides ?? [])],
+    env: world?.env,
     requestTimeoutMs: options.requestTimeout,
     maxLineBytes: options.maxLineBytes,
     serverLog: options.serverLog,

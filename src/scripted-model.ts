@@ -10,25 +10,37 @@ import * as v from 'valibot';
 import { DbgError } from './core/errors.ts';
 import { describeIssues } from './core/messages.ts';
 
-const Step = v.union([
-  v.strictObject({ text: v.string(), chunks: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
-  v.strictObject({ command: v.string() }),
-  v.strictObject({ patch: v.string() }),
-  v.strictObject({ httpError: v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)), message: v.optional(v.string()) }),
-  v.strictObject({ hang: v.literal(true) }),
-]);
-export const ScriptSchema = v.strictObject({ steps: v.array(Step) });
+// A step is told apart by its key first, then checked against that one shape, so an error names it.
+const STEP_SHAPES = {
+  text: v.strictObject({ text: v.string(), chunks: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
+  command: v.strictObject({ command: v.string() }),
+  patch: v.strictObject({ patch: v.string() }),
+  httpError: v.strictObject({ httpError: v.pipe(v.number(), v.integer(), v.minValue(400), v.maxValue(599)), message: v.optional(v.string()) }),
+  hang: v.strictObject({ hang: v.literal(true) }),
+};
+const Step = v.union(Object.values(STEP_SHAPES));
+export const ScriptSchema = v.strictObject({
+  steps: v.array(Step),
+  /** Run codex in ChatGPT auth mode (a throwaway auth.json), where it asks for attestation. */
+  chatgpt: v.optional(v.boolean()),
+});
 export type Script = v.InferOutput<typeof ScriptSchema>;
 export type ScriptStep = v.InferOutput<typeof Step>;
 
+const STEP_HELP = 'each step is {text, chunks?} | {command} | {patch} | {httpError, message?} | {hang: true}';
+
 export function parseScript(json: unknown, source = 'script'): Script {
-  const parsed = v.safeParse(ScriptSchema, json);
-  if (!parsed.success) {
-    throw new DbgError(
-      'E_USAGE',
-      `${source}: not a model script: ${describeIssues(parsed.issues)}. Each step is {text, chunks?} | {command} | {patch} | {httpError, message?} | {hang: true}`,
-    );
+  const steps = (json as { steps?: unknown } | null)?.steps;
+  if (Array.isArray(steps)) {
+    steps.forEach((step, index) => {
+      const kind = Object.keys(STEP_SHAPES).find((key) => step && typeof step === 'object' && key in step) as keyof typeof STEP_SHAPES | undefined;
+      if (!kind) throw new DbgError('E_USAGE', `${source}: steps.${index} is not a step (${STEP_HELP})`);
+      const parsed = v.safeParse(STEP_SHAPES[kind], step);
+      if (!parsed.success) throw new DbgError('E_USAGE', `${source}: steps.${index} (${kind}): ${describeIssues(parsed.issues)}`);
+    });
   }
+  const parsed = v.safeParse(ScriptSchema, json);
+  if (!parsed.success) throw new DbgError('E_USAGE', `${source}: not a model script: ${describeIssues(parsed.issues)}; ${STEP_HELP}`);
   return parsed.output;
 }
 

@@ -1,5 +1,5 @@
 // The one way every command ends: flush stdout, stop the server (stdin closed, then terminate), dispose
-// plugins in reverse, close the recording. Safe when the client never started.
+// plugins in reverse, remove what was made for the run (a scripted model), close the recording. Safe when the client never started.
 import type { Client } from '../core/client.ts';
 import type { Prepared } from '../run.ts';
 
@@ -10,5 +10,6 @@ export async function shutdown(prepared: Prepared, client: Client | undefined): 
     prepared.recorder?.event('shutdown', { code: exit.code, signal: exit.signal });
   }
   await prepared.host.dispose();
+  for (const cleanup of prepared.cleanups.splice(0).reverse()) await cleanup();
   prepared.recorder?.close();
 }

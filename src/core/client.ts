@@ -12,10 +12,7 @@ export interface ClientOptions {
   codexPath: string;
   /** `-c key=value` pairs, passed on as `--config key=value`. */
   configOverrides: string[];
-  /** Further arguments before `app-server` (for example `--disable plugins`). */
-  extraArgs?: string[];
   env?: NodeJS.ProcessEnv;
-  cwd?: string;
   requestTimeoutMs: number;
   maxLineBytes: number;
   /** Echo the server's stderr live. */
@@ -39,13 +36,12 @@ export class Client {
 
   static async start(options: ClientOptions): Promise<Client> {
     const { output, recorder, host } = options;
-    const args = [...options.configOverrides.flatMap((kv) => ['--config', kv]), ...(options.extraArgs ?? []), 'app-server'];
+    const args = [...options.configOverrides.flatMap((kv) => ['--config', kv]), 'app-server'];
     recorder?.event('spawn', { bin: options.codexPath, args });
     const server = new ServerProcess({
       bin: options.codexPath,
       args,
       env: options.env,
-      cwd: options.cwd,
       maxLineBytes: options.maxLineBytes,
       onStderrLine: (line) => {
         recorder?.stderr(line);

@@ -79,18 +79,23 @@ export class PluginHost {
   }
 
   async answer(request: RequestMessage): Promise<Reply> {
+    return (await this.answerWithSource(request)).reply;
+  }
+
+  /** The reply and who gave it: a plugin's name, or "default" for the safe reply. */
+  async answerWithSource(request: RequestMessage): Promise<{ reply: Reply; by: string }> {
+    let answered: { reply: Reply; by: string } | undefined;
     for (const { plugin } of this.plugins) {
       const handler = plugin.handlers?.[request.method] ?? plugin.handlers?.['*'];
       if (!handler) continue;
       const outcome = await this.runHandler(plugin, handler as GenericHandler, request);
       if (outcome === 'pass') continue;
-      if (outcome === 'timeout') break;
-      this.options.onAnswer?.(request, outcome, plugin.name);
-      return outcome;
+      if (outcome !== 'timeout') answered = { reply: outcome, by: plugin.name };
+      break;
     }
-    const reply = safeReply(request.method, request.params);
-    this.options.onAnswer?.(request, reply, 'default');
-    return reply;
+    answered ??= { reply: safeReply(request.method, request.params), by: 'default' };
+    this.options.onAnswer?.(request, answered.reply, answered.by);
+    return answered;
   }
 
   /** Feeds the observers, then returns what the formatter makes of the message (or undefined). */

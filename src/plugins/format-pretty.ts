@@ -22,6 +22,13 @@ export function colorDiff(diff: string, color: Colors): string {
     .join('\n');
 }
 
+/** codex sends an added file's diff as its bare content; show it as added lines. */
+function asDiff(change: { kind?: { type?: string }; diff?: string }): string {
+  const diff = change.diff ?? '';
+  if (change.kind?.type !== 'add' || /^@@/m.test(diff)) return diff;
+  return diff.replace(/\n$/, '').split('\n').map((line) => `+${line}`).join('\n');
+}
+
 function summarizeAnswer(result: unknown): string {
   if (result && typeof result === 'object' && 'decision' in result) return `decision ${JSON.stringify((result as { decision: unknown }).decision)}`;
   if (result && typeof result === 'object' && 'token' in result) return 'token (redacted)';
@@ -86,7 +93,7 @@ export function createPretty(): Plugin {
   function itemStarted(item: Item, color: Colors): string | undefined {
     if (item.type === 'commandExecution') return line(color.cyan(`$ ${item.command}`));
     if (item.type === 'fileChange') {
-      const changes = fileChanges(item).map((c) => `  ${color.bold(changeLine(c))}\n${c.diff ? `${colorDiff(c.diff, color)}\n` : ''}`);
+      const changes = fileChanges(item).map((c) => `  ${color.bold(changeLine(c))}\n${c.diff ? `${colorDiff(asDiff(c), color)}\n` : ''}`);
       return line(`${color.cyan('file change:')}\n${changes.join('').replace(/\n$/, '')}`);
     }
     return undefined;

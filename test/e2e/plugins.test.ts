@@ -41,7 +41,7 @@ describe('plugins', () => {
   });
 
   test('attestation-stub in ChatGPT auth mode: the model request carries the stub token with "s":0; without it no attestation/generate', async () => {
-    world = await makeWorld({ steps: [{ text: 'attested' }, { text: 'not attested' }] }, { chatgpt: true });
+    world = await makeWorld({ steps: [{ text: 'attested' }, { text: 'not attested' }], chatgpt: true });
     const withStub = await world.run([...world.args, '--plugin', 'attestation-stub', '--format', 'jsonl'], { input: 'hi\n' });
     expect(withStub.exitCode).toBe(0);
     expect(withStub.stderr).toContain('[attestation-stub] attestation/generate #0 answered with the stub token');

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { x } from 'tinyexec';
 import { locateCodex } from '../../src/core/locate-codex.ts';
-import { codexOverrides, startScriptedModel, writeChatgptAuth, type OverrideOptions, type Script, type ScriptedModel } from '../../src/scripted-model.ts';
+import type { Script, ScriptedModel } from '../../src/scripted-model.ts';
+import { startScriptedWorld } from '../../src/scripted-world.ts';
 
 export const ROOT = resolve(import.meta.dirname ?? __dirname, '../..');
 export const CLI = join(ROOT, 'dist', 'codex-dbg.mjs');
@@ -41,23 +42,20 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
-export async function makeWorld(script: Script, options: OverrideOptions = {}): Promise<World> {
-  const model = await startScriptedModel(script);
-  const home = tempDir('home');
+export async function makeWorld(script: Script): Promise<World> {
+  const scripted = await startScriptedWorld(script);
   const workdir = tempDir('work');
-  if (options.chatgpt) writeChatgptAuth(home);
-  const env = { ...process.env, CODEX_HOME: home, MOCK_API_KEY: 'test-key-not-secret', NO_COLOR: '1', RUST_LOG: 'warn' };
-  const args = ['--codex-bin', CODEX, ...codexOverrides(model.url, options).flatMap((kv) => ['-c', kv])];
+  const env = { ...scripted.env, NO_COLOR: '1', RUST_LOG: 'warn' };
+  const args = ['--codex-bin', CODEX, ...scripted.overrides.flatMap((kv) => ['-c', kv])];
   return {
-    model,
-    home,
+    model: scripted.model,
+    home: scripted.home,
     workdir,
     env,
     args,
     run: (cliArgs, options = {}) => runCli([...cliArgs], { cwd: workdir, env: { ...env, ...options.env }, input: options.input, timeoutMs: options.timeoutMs }),
     async dispose() {
-      await model.close();
-      rmSync(home, { recursive: true, force: true });
+      await scripted.dispose();
       rmSync(workdir, { recursive: true, force: true });
     },
   };

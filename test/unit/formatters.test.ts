@@ -50,7 +50,8 @@ describe('formatters on a recorded stream', () => {
     expect(out).toContain('? server asks item/commandExecution/requestApproval (id 0)');
     expect(out).toContain('  ↳ answered item/commandExecution/requestApproval: decision "accept"');
     expect(out).toContain('? server asks item/fileChange/requestApproval (id 1)');
-    expect(out).toContain('  add /tmp/work/notes.txt\n    first line\n    second line\n');
+    // codex sends an added file as bare content; pretty shows it as added lines.
+    expect(out).toContain('  add /tmp/work/notes.txt\n    +first line\n    +second line\n');
     expect(out).toContain('assistant: Wrote out.txt and notes.txt for you.\n');
     expect(out).toMatch(/── turn completed in \d+\.\d s\n$/);
     expect(out).not.toContain('{"');
@@ -60,6 +61,7 @@ describe('formatters on a recorded stream', () => {
     const out = run(createPretty(), true);
     expect(out).toContain(`(${kleur.green('completed')}, exit 0)`);
     expect(out).toContain(kleur.yellow('? server asks item/fileChange/requestApproval (id 1)'));
+    expect(out).toContain(kleur.green('+first line'));
     kleur.enabled = false;
   });
 });
