@@ -114,6 +114,38 @@ describe('faults', () => {
     expect(recorded.some((l) => l.event === 'server-exit' && l.signal === 'SIGKILL')).toBe(true);
   });
 
+  test('Ctrl-C interrupts each running turn; Ctrl-C again on the same turn exits 130; the recording holds everything before it; no codex left', async () => {
+    world = await makeWorld({ steps: [{ hang: true }, { hang: true }] });
+    const record = join(world.workdir, 'rec.jsonl');
+    const lines = () => (existsSync(record) ? jsonLines(readFileSync(record, 'utf8')) : []);
+    const methods = () => lines().filter((l) => l.type === 'message').map((l) => (l.message as { method?: string }).method);
+    // stdin stays open (no EOF), as at a terminal: the session only ends by signal.
+    const running = x('node', [CLI, ...world.args, '--record', record, '--format', 'final'], {
+      throwOnError: false,
+      nodeOptions: { cwd: world.workdir, env: world.env, stdio: ['pipe', 'pipe', 'pipe'] },
+    });
+    running.process?.stdin?.write('first turn hangs\n');
+    await waitFor('turn/started', () => (methods().includes('turn/started') ? true : undefined));
+    const codexPid = lines().find((l) => l.event === 'spawned')?.pid as number;
+    running.kill('SIGINT');
+    await waitFor('the interrupted turn', () =>
+      lines().some((l) => (l.message as { method?: string; params?: { turn?: { status?: string } } })?.params?.turn?.status === 'interrupted') ? true : undefined,
+    );
+    expect(methods()).toContain('turn/interrupt');
+    running.process?.stdin?.write('second turn hangs too\n');
+    await waitFor('the second turn/started', () => (methods().filter((m) => m === 'turn/started').length === 2 ? true : undefined));
+    running.kill('SIGINT');
+    await waitFor('the second turn/interrupt', () => (methods().filter((m) => m === 'turn/interrupt').length === 2 ? true : undefined));
+    running.kill('SIGINT');
+    const result = await running;
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain('interrupting the turn (Ctrl-C again to quit)');
+    expect(isRunning(codexPid)).toBe(false);
+    const recorded = lines();
+    expect(recorded.every((l) => typeof l.type === 'string')).toBe(true);
+    expect(recorded.some((l) => l.event === 'shutdown')).toBe(true);
+  });
+
   test('a server that exits during initialize: exit 3 with its stderr', async () => {
     const result = await runCli(['--codex-bin', FAKE], { input: 'hi\n', env: { ...process.env, FAKE_MODE: 'exit-init' } });
     expect(result.exitCode).toBe(3);
