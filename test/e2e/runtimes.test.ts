@@ -1,0 +1,83 @@
+// The same end-to-end session (a command approval answered by a built-in plugin, then a user .ts plugin
+// loaded from a temporary directory) through the standalone binary, Deno and Bun, against the real codex.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { x } from 'tinyexec';
+import { afterAll, describe, expect, test } from 'vitest';
+import { TARGETS } from '../../scripts/targets.mjs';
+import { checkBinary } from '../../scripts/check-bin.mjs';
+import { CODEX, ROOT, makeWorld, removeTempDirs, tempDir } from '../helpers/world.ts';
+
+afterAll(removeTempDirs);
+
+const BINARY = join(ROOT, 'dist', 'bin', `codex-dbg-${process.platform === 'darwin' ? 'macos' : process.platform}-${process.arch}`);
+const PACKAGE_VERSION = (await import('../../package.json', { with: { type: 'json' } })).default.version;
+// CI builds the binaries before the tests; elsewhere these tests need `npm run build:bin` first.
+const haveBinary = existsSync(BINARY) || Boolean(process.env.CI);
+
+const RUNTIMES: [string, string[]][] = [
+  ['standalone binary', [BINARY]],
+  ['deno', [join(ROOT, 'node_modules/.bin/deno'), 'run', '--allow-env', '--allow-read', '--allow-write', '--allow-run', '--allow-net=127.0.0.1', join(ROOT, 'src/cli.ts')]],
+  ['bun', [join(ROOT, 'node_modules/.bin/bun'), join(ROOT, 'src/cli.ts')]],
+];
+
+async function session(command: string[]) {
+  const world = await makeWorld({ steps: [{ command: 'touch by-policy.txt' }, { command: 'touch by-user-plugin.txt' }, { text: 'both done' }] });
+  try {
+    const dir = tempDir('runtime-plugin');
+    const rules = join(dir, 'rules.json');
+    writeFileSync(rules, JSON.stringify({ commands: [{ match: '*by-policy*', decision: 'allow' }] }));
+    writeFileSync(
+      join(dir, 'user.ts'),
+      `import { definePlugin } from 'codex-dbg';
+const decision: 'accept' = 'accept';
+export default definePlugin({
+  name: 'user-ts',
+  handlers: { 'item/commandExecution/requestApproval': (params, ctx) => { ctx.log('answered ' + params.command); return { decision }; } },
+});
+`,
+    );
+    const [bin, ...pre] = command;
+    const args = [...pre, ...world.args, '--approval-policy', 'untrusted', '--sandbox', 'workspace-write', '--plugin', `policy:file=${rules}`, '--plugin', join(dir, 'user.ts'), '--format', 'final'];
+    const result = await x(bin, args, { throwOnError: false, stdin: 'run both\n', timeout: 60_000, nodeOptions: { cwd: world.workdir, env: world.env } });
+    return {
+      result,
+      byPolicy: existsSync(join(world.workdir, 'by-policy.txt')),
+      byUserPlugin: existsSync(join(world.workdir, 'by-user-plugin.txt')),
+    };
+  } finally {
+    await world.dispose();
+  }
+}
+
+describe.each(RUNTIMES)('%s', (name, command) => {
+  test.skipIf(name === 'standalone binary' && !haveBinary)('runs a session: a policy approval, then a user .ts plugin importing codex-dbg', async () => {
+    if (name === 'standalone binary') expect(existsSync(BINARY), `${BINARY} was not built (npm run build:bin)`).toBe(true);
+    const { result, byPolicy, byUserPlugin } = await session(command);
+    expect(result.stderr).toMatch(/\[user-ts\] answered .*by-user-plugin\.txt/);
+    expect(result.stdout).toContain('both done');
+    expect(result.exitCode).toBe(0);
+    expect(byPolicy).toBe(true);
+    expect(byUserPlugin).toBe(true);
+  });
+});
+
+describe.skipIf(!haveBinary)('standalone binary', () => {
+  test('--version prints the package version, and codex is found the usual way', async () => {
+    const version = await x(BINARY, ['--version'], { throwOnError: false });
+    expect(version.stdout.trim()).toBe(`codex-dbg ${PACKAGE_VERSION}`);
+    const missing = await x(BINARY, ['--codex-bin', '/nonexistent'], { throwOnError: false });
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toMatch(/codex not found/);
+    expect(CODEX).toBeTruthy();
+  });
+
+  test('each built target has the right format, the injected application and its checksum', () => {
+    type Check = { target: string; problems: string[] };
+    const built = (TARGETS.map(checkBinary) as Check[]).filter((r) => !r.problems.includes('missing'));
+    // CI builds all five (npm run build:bin -- --all).
+    if (process.env.CI) expect(built.map((r) => r.target)).toEqual(TARGETS.map((t: { name: string }) => t.name));
+    expect(built.length).toBeGreaterThan(0);
+    for (const result of built) expect(result.problems, result.target).toEqual([]);
+  });
+});
