@@ -73,7 +73,15 @@ export class Client {
         output.line(`codex-dbg: ${text}`);
       },
     });
-    connection.onClose((info) => recorder?.event('server-exit', { code: info.code, signal: info.signal }));
+    connection.onClose((info) => {
+      recorder?.event('server-exit', { code: info.code, signal: info.signal, closedStdout: info.closedStdout });
+      if (info.truncatedLine !== undefined) {
+        const cut = info.truncatedLine;
+        const text = `the server's last line was cut off at exit (${cut.length} chars, no newline): ${cut.length > 200 ? `${cut.slice(0, 200)}…` : cut}`;
+        recorder?.event('problem', { text });
+        output.line(`codex-dbg: ${text}`);
+      }
+    });
     session = new Session(connection, options.threadParams);
     const capabilities = host.capabilities({
       experimentalApi: options.experimentalApi,

@@ -198,7 +198,11 @@ export class Connection {
 
 /** "codex app-server was killed by SIGKILL <when>", with the last lines of its stderr as details. */
 export function serverExitError(info: ExitInfo, when = '', exitCode?: number): DbgError {
-  const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
+  const how = info.closedStdout
+    ? `closed its stdout while still running (codex-dbg stopped it)`
+    : info.signal
+      ? `was killed by ${info.signal}`
+      : `exited with code ${info.code}`;
   return new DbgError('E_SERVER_EXITED', `codex app-server ${how}${when ? ` ${when}` : ''}`, {
     exitCode,
     details: info.stderrTail.slice(-20),

@@ -7,6 +7,8 @@ import { DbgError } from './errors.ts';
 import { LineDecoder } from './framing.ts';
 import { TailBuffer, stripAnsi } from './tail-buffer.ts';
 
+const STDOUT_CLOSED_GRACE_MS = 500;
+
 export interface ExitInfo {
   code: number | null;
   signal: string | null;
@@ -14,6 +16,8 @@ export interface ExitInfo {
   stderrTail: string[];
   /** Bytes the server wrote after its last newline, if any. */
   truncatedLine?: string;
+  /** The server closed its stdout while still running, and we stopped it. */
+  closedStdout?: boolean;
 }
 
 /** What the connection needs from a byte pipe: lines in, lines out, and the end. */
@@ -59,6 +63,15 @@ export class ServerProcess implements LineChannel {
       oversize: (bytes) => options.onOversize?.(bytes),
     });
     this.child.stdout.on('data', (chunk: Buffer) => decoder.push(chunk));
+    // A server that closes stdout can never answer again; if it lingers, stop it so nothing waits forever.
+    let closedStdout = false;
+    this.child.stdout.on('end', () => {
+      setTimeout(() => {
+        if (this.exitInfo) return;
+        closedStdout = true;
+        this.child.kill('SIGTERM');
+      }, STDOUT_CLOSED_GRACE_MS).unref();
+    });
     this.child.stderr.setEncoding('utf8');
     this.child.stderr.on('data', (text: string) => {
       for (const line of this.stderr.write(text)) options.onStderrLine?.(line);
@@ -78,7 +91,7 @@ export class ServerProcess implements LineChannel {
         const truncatedLine = decoder.end();
         const stderrTail = this.stderr.snapshot().map(stripAnsi);
         if (spawnError) stderrTail.push(`spawn error: ${spawnError.message}`);
-        this.exitInfo = { code, signal, stderrTail, truncatedLine };
+        this.exitInfo = { code, signal, stderrTail, truncatedLine, closedStdout };
         this.stdinOpen = false;
         for (const listener of this.closeListeners) listener(this.exitInfo);
         resolve(this.exitInfo);

@@ -4,6 +4,14 @@
 //   no-reply   answers initialize, then never answers anything
 //   exit-init  exits with code 3 when initialize arrives, after a line on stderr
 //   garbage    sends invalid JSON and a malformed message before answering normally
+//   die-mid-turn     on turn/start, one delta, a line on stderr, then exit 5
+//   close-stdout     on turn/start, closes stdout but keeps running
+//   truncated        on turn/start, writes half a line and exits 0
+//   huge-line        on turn/start, one notification of FAKE_LINE_MB (default 64) MB, then completes the turn
+//   stderr-flood     on turn/start, 4 MB of stderr interleaved with 2000 deltas, then completes the turn
+//   generated        on turn/start, FAKE_COUNT (default 3000) server requests of every kind, unknown ones and
+//                    malformed params, FAKE_CONCURRENCY (default 50) at a time; each id must be answered once;
+//                    then a fake/report notification {sent, answered, duplicates, strays} and turn/completed
 // Any other mode answers initialize, thread/start and turn/start and completes each turn at once.
 import { createInterface } from 'node:readline';
 
@@ -34,6 +42,73 @@ const serverRequests = [
   ['unknown/serverMethod', {}],
 ];
 
+const delta = (text) => send({ method: 'item/agentMessage/delta', params: { threadId: THREAD, turnId: 'turn', itemId: 'msg', delta: text } });
+
+// Seeded, so a failure can be reproduced with the same FAKE_SEED.
+let seed = Number(process.env.FAKE_SEED ?? 7);
+const random = () => {
+  seed = (seed * 1103515245 + 12345) % 2 ** 31;
+  return seed / 2 ** 31;
+};
+const generated = { sent: 0, answered: 0, duplicates: 0, strays: 0, total: Number(process.env.FAKE_COUNT ?? 3000), seen: new Set() };
+function sendGenerated() {
+  const kinds = [...serverRequests, ['unknown/generated', {}]];
+  const [method, params] = kinds[Math.floor(random() * kinds.length)];
+  const shape = random();
+  const message = { id: nextServerId++, method };
+  if (shape < 0.8) message.params = params;
+  else if (shape < 0.9) message.params = null; // malformed: null params
+  else if (shape < 0.95) message.params = 'not an object';
+  // else: no params at all
+  generated.sent++;
+  awaiting.add(message.id);
+  send(message);
+}
+function onGeneratedReply(id) {
+  if (generated.seen.has(id)) generated.duplicates++;
+  else if (!awaiting.has(id)) generated.strays++;
+  else generated.answered++;
+  generated.seen.add(id);
+  awaiting.delete(id);
+  if (generated.sent < generated.total) sendGenerated();
+  else if (awaiting.size === 0 && openTurn) {
+    const { seen, ...report } = generated;
+    send({ method: 'fake/report', params: report });
+    completeTurn();
+  }
+}
+
+const faults = {
+  'die-mid-turn': () => {
+    delta('about to die');
+    process.stderr.write('panic: the fake server died mid-turn\n', () => process.exit(5));
+  },
+  'close-stdout': () => {
+    process.stdout.end();
+    setInterval(() => {}, 1000);
+  },
+  truncated: () => {
+    process.stdout.write('{"method":"turn/completed","params":{"thr', () => process.exit(0));
+  },
+  'huge-line': () => {
+    const size = Number(process.env.FAKE_LINE_MB ?? 64) * 1024 * 1024;
+    send({ method: 'fake/huge', params: { blob: 'x'.repeat(size) } });
+    completeTurn();
+  },
+  'stderr-flood': () => {
+    const noise = `${'WARN codex_core::noise: '.padEnd(2000, 'z')}\n`;
+    for (let i = 0; i < 2000; i++) {
+      process.stderr.write(noise);
+      delta(`piece ${i} `);
+    }
+    completeTurn();
+  },
+  generated: () => {
+    const concurrency = Number(process.env.FAKE_CONCURRENCY ?? 50);
+    for (let i = 0; i < concurrency && generated.sent < generated.total; i++) sendGenerated();
+  },
+};
+
 if (mode === 'garbage') {
   process.stdout.write('this is not json\n');
   send({ hello: 'no method, no id' });
@@ -52,6 +127,7 @@ lines.on('line', (line) => {
   }
   if (!message.method && 'id' in message) {
     // A reply to one of our requests: complete the turn once all are answered.
+    if (mode === 'generated') return onGeneratedReply(message.id);
     awaiting.delete(message.id);
     if (awaiting.size === 0 && openTurn) completeTurn();
     return;
@@ -65,6 +141,7 @@ lines.on('line', (line) => {
     const turnId = `turn-${++turn}`;
     send({ id: message.id, result: { turn: { id: turnId, status: 'inProgress', items: [] } } });
     openTurn = turnId;
+    if (mode in faults) return faults[mode]();
     if (mode !== 'requests') return completeTurn();
     for (const [method, params] of serverRequests) {
       awaiting.add(nextServerId);
@@ -74,4 +151,5 @@ lines.on('line', (line) => {
   }
   send({ id: message.id, error: { code: -32601, message: `fake server: no ${message.method}` } });
 });
-lines.on('close', () => process.exit(0));
+// Exit once stdout and stderr have been taken by the reader: a flood must not be cut short by us.
+lines.on('close', () => process.stdout.write('', () => process.stderr.write('', () => process.exit(0))));
