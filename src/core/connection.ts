@@ -50,6 +50,7 @@ export class Connection {
   private readonly timedOut = new Map<RequestId, string>();
   private readonly startedAt = performance.now();
   private closedWith: ExitInfo | undefined;
+  private arrivedAt: number | undefined;
   private readonly closeListeners: ((info: ExitInfo) => void)[] = [];
 
   constructor(
@@ -71,6 +72,17 @@ export class Connection {
 
   elapsed(): number {
     return performance.now() - this.startedAt;
+  }
+
+  /** One clock reading per read from the pipe: every line in it arrived at the same moment. */
+  private arrivalTime(): number {
+    if (this.arrivedAt === undefined) {
+      this.arrivedAt = this.elapsed();
+      queueMicrotask(() => {
+        this.arrivedAt = undefined;
+      });
+    }
+    return this.arrivedAt;
   }
 
   /** Sends a request and resolves with its result; retries while the server says it is overloaded. */
@@ -133,7 +145,7 @@ export class Connection {
       return;
     }
     const { kind, message } = decoded.value;
-    this.options.onTraffic?.({ direction: 'in', kind, message, line, at: this.elapsed() });
+    this.options.onTraffic?.({ direction: 'in', kind, message, line, at: this.arrivalTime() });
     switch (kind) {
       case 'response':
         return this.settle(message.id, (p) => p.resolve(message.result));
