@@ -1,9 +1,14 @@
-// Where text goes: formatted output to stdout (batched per tick, with backpressure reported), and the
-// client's own lines to stderr. A reader that goes away (`| head -1`) ends output quietly, never a trace.
+// Where text goes: formatted output to stdout (batched per read from the server and flushed in a
+// microtask, with backpressure reported), and the client's own lines to stderr. A reader that goes away
+// (`| head -1`) ends output quietly, never a trace.
 import type { Writable } from 'node:stream';
+
+/** Text this long is written on its own rather than joined into a batch (a copy of a 64 MB line is 64 MB). */
+const LARGE = 1024 * 1024;
 
 export class Output {
   private batch: string[] = [];
+  private batchLength = 0;
   private scheduled = false;
   private stdoutOpen = true;
   private readonly stdoutClosedListeners: (() => void)[] = [];
@@ -22,9 +27,10 @@ export class Output {
   write(text: string): boolean {
     if (!this.stdoutOpen || text === '') return this.stdoutOpen;
     this.batch.push(text);
+    this.batchLength += text.length;
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      queueMicrotask(() => this.flush());
     }
     return !this.stdout.writableNeedDrain;
   }
@@ -32,9 +38,26 @@ export class Output {
   flush(): void {
     this.scheduled = false;
     if (this.batch.length === 0 || !this.stdoutOpen) return;
-    const text = this.batch.length === 1 ? this.batch[0] : this.batch.join('');
+    const batch = this.batch;
     this.batch = [];
-    this.stdout.write(text);
+    if (this.batchLength < LARGE) {
+      this.batchLength = 0;
+      this.stdout.write(batch.length === 1 ? batch[0] : batch.join(''));
+      return;
+    }
+    // Something large is in it: join only the small pieces around it, never copy the large one again.
+    this.batchLength = 0;
+    let small: string[] = [];
+    for (const text of batch) {
+      if (text.length < LARGE) {
+        small.push(text);
+        continue;
+      }
+      if (small.length) this.stdout.write(small.join(''));
+      small = [];
+      this.stdout.write(text);
+    }
+    if (small.length) this.stdout.write(small.join(''));
   }
 
   /** Resolves when stdout has room again (at once when it has). */
