@@ -53,7 +53,7 @@ export async function demoCommand(given: CommonOptions): Promise<number> {
     const distinct = [...new Set(headers)];
     output.line(`  attestation: ${headers.length} model requests; x-oai-attestation ${distinct.length === 1 ? `on every one: ${distinct[0]}` : `varied: ${distinct.join(', ')}`}`);
     output.line('  (attestation-stub answered attestation/generate before each one; see the [attestation-stub] lines)');
-    output.line('  Try it yourself: codex-dbg --scripted-model script.json --format pretty   (docs: README, "Scripted model")');
+    output.line('  Try it yourself: codex-dbg --scripted-model script.json --format pretty   (README: "Record, replay, script")');
     return failed ? ExitCode.failure : ExitCode.ok;
   } finally {
     await shutdown(prepared, client);
