@@ -4,31 +4,13 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CLI, ROOT, jsonLines, removeTempDirs, runCli, tempDir, type Entry } from '../helpers/world.ts';
+import { CLI, ROOT, isRunning, jsonLines, waitFor, removeTempDirs, runCli, tempDir, type Entry } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
 const FAKE = join(ROOT, 'test/helpers/fake-server.mjs');
 const fake = (mode: string, extra: Record<string, string> = {}) => ({ ...process.env, FAKE_MODE: mode, ...extra });
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Runs a session with --record and returns the result and the server's pid from the recording. */
 async function recorded(args: string[], env: NodeJS.ProcessEnv, input = 'go\n') {

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
 import { afterEach, describe, expect, test, afterAll } from 'vitest';
-import { CLI, ROOT, jsonLines, makeWorld, runCli, tempDir, removeTempDirs, type World } from '../helpers/world.ts';
+import { CLI, ROOT, isRunning, jsonLines, waitFor, makeWorld, runCli, tempDir, removeTempDirs, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
@@ -15,24 +15,6 @@ afterEach(async () => {
   world = undefined;
 });
 
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('exec exit codes against the real codex', () => {
   test('0 when the turn completes, with the final answer on stdout', async () => {
