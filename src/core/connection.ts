@@ -3,7 +3,7 @@
 // When the channel closes, everything still pending is rejected with the exit and the server's stderr tail.
 import { DbgError, RpcError } from './errors.ts';
 import { decodeLine, type ErrorObject, type Message, type MessageKind, type NotificationMessage, type RequestId, type RequestMessage } from './messages.ts';
-import type { ExitInfo, LineChannel } from './transport.ts';
+import type { ExitInfo, LineChannel } from '../transports/stdio.ts';
 
 export const OVERLOADED = -32001;
 export const METHOD_NOT_FOUND = -32601;

@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, afterAll } from 'vitest';
-import { SERVER_REQUEST_METHODS } from '../../src/core/protocol.ts';
+import { SERVER_REQUEST_METHODS } from '../../src/codex/protocol.ts';
 import { ROOT, jsonLines, type Entry, makeWorld, runCli, tempDir, removeTempDirs, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);

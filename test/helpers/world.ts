@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { x } from 'tinyexec';
-import { locateCodex } from '../../src/core/locate-codex.ts';
-import type { Script, ScriptedModel } from '../../src/scripted-model.ts';
-import { startScriptedWorld } from '../../src/scripted-world.ts';
+import { locateCodex } from '../../src/transports/locate-codex.ts';
+import type { Script, ScriptedModel } from '../../src/scripted/model.ts';
+import { startScriptedWorld } from '../../src/scripted/world.ts';
 
 export const ROOT = resolve(import.meta.dirname ?? __dirname, '../..');
 export const CLI = join(ROOT, 'dist', 'codex-dbg.mjs');

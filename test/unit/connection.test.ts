@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { Connection, type ConnectionOptions } from '../../src/core/connection.ts';
 import { DbgError, RpcError } from '../../src/core/errors.ts';
-import type { ExitInfo, LineChannel } from '../../src/core/transport.ts';
+import type { ExitInfo, LineChannel } from '../../src/transports/stdio.ts';
 
 /** A channel whose far side is the test. */
 function fakeChannel() {

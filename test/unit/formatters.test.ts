@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import kleur from 'kleur';
 import { describe, expect, test } from 'vitest';
 import type { TrafficEntry } from '../../src/core/connection.ts';
-import type { Plugin, PluginContext } from '../../src/core/plugin.ts';
-import finalFormat from '../../src/plugins/format-final.ts';
-import jsonl from '../../src/plugins/format-jsonl.ts';
-import { createPretty } from '../../src/plugins/format-pretty.ts';
-import raw from '../../src/plugins/format-raw.ts';
+import type { Plugin, PluginContext } from '../../src/plugins/contract.ts';
+import finalFormat from '../../src/plugins/builtin/format-final.ts';
+import jsonl from '../../src/plugins/builtin/format-jsonl.ts';
+import { createPretty } from '../../src/plugins/builtin/format-pretty.ts';
+import raw from '../../src/plugins/builtin/format-raw.ts';
 
 const fixture = readFileSync(join(import.meta.dirname ?? __dirname, '../fixtures/approval-turn.jsonl'), 'utf8').trim().split('\n');
 const entries: TrafficEntry[] = fixture.map((line) => {

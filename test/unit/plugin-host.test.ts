@@ -1,9 +1,9 @@
 import kleur from 'kleur';
 import { describe, expect, test } from 'vitest';
 import type { TrafficEntry } from '../../src/core/connection.ts';
-import { PluginHost, type LoadedPlugin } from '../../src/core/plugin-host.ts';
-import { definePlugin, type Plugin } from '../../src/core/plugin.ts';
-import { SERVER_REQUEST_METHODS } from '../../src/core/protocol.ts';
+import { PluginHost, type LoadedPlugin } from '../../src/plugins/host.ts';
+import { definePlugin, type Plugin } from '../../src/plugins/contract.ts';
+import { SERVER_REQUEST_METHODS } from '../../src/codex/protocol.ts';
 
 function host(plugins: Plugin[], options: { handlerTimeoutMs?: number } = {}) {
   const logs: string[] = [];

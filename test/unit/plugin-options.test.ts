@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test, afterAll } from 'vitest';
-import { parsePluginArg, readPluginsConfig, validateOptions } from '../../src/core/plugin-options.ts';
+import { parsePluginArg, readPluginsConfig, validateOptions } from '../../src/plugins/options.ts';
 import { tempDir, removeTempDirs } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
 import { expect, test } from 'vitest';
-import { SERVER_REQUEST_METHODS } from '../../src/core/protocol.ts';
+import { SERVER_REQUEST_METHODS } from '../../src/codex/protocol.ts';
 import { CODEX } from '../helpers/world.ts';
 
 test('SERVER_REQUEST_METHODS equals the ServerRequest union in the binary schema (--experimental)', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test, afterAll } from 'vitest';
-import { Recorder, redact } from '../../src/core/recorder.ts';
+import { Recorder, redact } from '../../src/recording/recorder.ts';
 import { tempDir, removeTempDirs } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
