@@ -61,7 +61,7 @@ export class Client {
       onServerRequest: (request) => host.answer(request),
       onNotification: (notification) => session?.handleNotification(notification),
       onTraffic: (entry: TrafficEntry) => {
-        recorder?.message(entry.direction, entry.message);
+        recorder?.message(entry);
         const text = host.observe(entry);
         if (text !== undefined && !output.write(text)) {
           server.pauseOutput();

@@ -49,7 +49,14 @@ export async function prepare(
   const plugins = await loadPlugins(options.plugins, loaderOptions);
   const formatName = options.format ?? defaultFormat;
   const formatter = formatName ? await pickFormatter(formatName, plugins, loaderOptions) : undefined;
-  const recorder = options.record ? new Recorder(options.record, { keepSecrets: options.recordSecrets, version: VERSION }) : undefined;
+  const recorder = options.record
+    ? new Recorder(options.record, {
+        keepSecrets: options.recordSecrets,
+        version: VERSION,
+        maxBytes: options.recordMaxBytes,
+        onProblem: (text) => output.line(`codex-dbg: ${text}`),
+      })
+    : undefined;
   const host = new PluginHost(plugins, formatter, {
     handlerTimeoutMs: options.handlerTimeout,
     color,

@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.ts';
 import { execCommand } from './commands/exec.ts';
 import { replCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
+import { statsCommand } from './commands/stats.ts';
 import { DbgError } from '../core/errors.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './lifecycle.ts';
@@ -29,6 +30,7 @@ function buildCli() {
     .option('--record <file>', 'record every message, server stderr line and client event as JSON Lines')
     .option('--scripted-model <script.json>', 'run codex offline against a scripted model on 127.0.0.1, with a throwaway CODEX_HOME')
     .option('--record-secrets', 'keep tokens and keys in the recording (redacted by default)')
+    .option('--record-max-bytes <n>', 'continue the recording in a new numbered part once a file reaches n bytes')
     .option('--request-timeout <ms>', 'how long to wait for a reply to each request (default: 30000)')
     .option('--handler-timeout <ms>', 'how long a plugin may take to answer a server request; 0: no limit (default: 10000)')
     .option('--max-line-bytes <n>', 'largest server line accepted, in bytes (default: 134217728)')
@@ -46,6 +48,10 @@ function buildCli() {
   cli.command('call <method> [json-params]', 'send one client request and print its result as JSON');
   cli.command('demo', 'see the whole flow offline in one command: streaming, an approval, a diff, attestation');
   cli.command('replay <recording>', "play a --record file through the plugins, no codex needed; exit 1 if any answer differs from the recording's");
+  cli
+    .command('stats <recording>', 'what happened in a recorded session: messages, turns, server requests and who answered, errors')
+    .option('--json', 'the same as one JSON object')
+    .option('--top <n>', 'how many methods to list (default: 10)');
   // cac prints "(default: true)" for --no-* flags; that only confuses.
   cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
   return cli;
@@ -83,8 +89,9 @@ export async function main(rawArgv: string[]): Promise<number> {
     if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
     if (name === 'demo') return await demoCommand(options);
     if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
+    if (name === 'stats') return await statsCommand(String(parsed.args[0]), { json: Boolean(parsed.options.json), top: parsed.options.top });
     if (parsed.args.length > 0) {
-      throw new DbgError('E_USAGE', `unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo; a prompt for the interactive session goes on stdin)`);
+      throw new DbgError('E_USAGE', `unknown command "${parsed.args[0]}" (commands: exec, call, replay, stats, demo; a prompt for the interactive session goes on stdin)`);
     }
     return await replCommand(options);
   } catch (error) {

@@ -28,6 +28,8 @@ export interface CommonOptions {
   optOut: string[];
   record?: string;
   recordSecrets: boolean;
+  /** Rotate the recording to a new numbered part at this size. */
+  recordMaxBytes?: number;
   scriptedModel?: string;
   debug: boolean;
 }
@@ -71,6 +73,7 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
   const plugins = list(raw.plugin).map(parsePluginArg);
   if (raw.autoApprove) plugins.push({ ref: 'auto-approve', options: {} });
   const format = raw.finalOnly ? 'final' : stringFlag('--format', raw.format);
+  if (raw.recordMaxBytes !== undefined && raw.record === undefined) throw new DbgError('E_USAGE', '--record-max-bytes needs --record <file>');
   if (raw.finalOnly && raw.format !== undefined && raw.format !== 'final') {
     throw new DbgError('E_USAGE', '--final-only is --format final; give one or the other');
   }
@@ -95,6 +98,7 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
     optOut: list(raw.optOut),
     record: stringFlag('--record', raw.record),
     recordSecrets: Boolean(raw.recordSecrets),
+    recordMaxBytes: raw.recordMaxBytes === undefined ? undefined : numberFlag('--record-max-bytes', raw.recordMaxBytes, 0),
     scriptedModel: stringFlag('--scripted-model', raw.scriptedModel),
     debug: Boolean(raw.debug),
   };

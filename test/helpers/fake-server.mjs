@@ -12,6 +12,9 @@
 //   generated        on turn/start, FAKE_COUNT (default 3000) server requests of every kind, unknown ones and
 //                    malformed params, FAKE_CONCURRENCY (default 50) at a time; each id must be answered once;
 //                    then a fake/report notification {sent, answered, duplicates, strays} and turn/completed
+//   hostile-shapes   on turn/start, a notification and an item/tool/call request nested FAKE_DEPTH (default 2500)
+//                    levels, a notification nested 100,000 levels, one with a "__proto__" key; completes once answered
+//   stall            on turn/start, FAKE_COUNT (default 2000) deltas, then nothing more: the turn never completes
 // Any other mode answers initialize, thread/start and turn/start and completes each turn at once.
 import { createInterface } from 'node:readline';
 
@@ -102,6 +105,18 @@ const faults = {
       delta(`piece ${i} `);
     }
     completeTurn();
+  },
+  'hostile-shapes': () => {
+    const nest = (depth, inner) => `${'{"a":'.repeat(depth)}${inner}${'}'.repeat(depth)}`;
+    const depth = Number(process.env.FAKE_DEPTH ?? 2500);
+    process.stdout.write(`{"method":"fake/deep","params":${nest(depth, '{"token":"deep-secret"}')}}\n`);
+    process.stdout.write(`{"method":"fake/deeper","params":${nest(100_000, '[]')}}\n`);
+    process.stdout.write('{"method":"fake/proto","params":{"__proto__":{"polluted":true},"token":"proto-secret"}}\n');
+    awaiting.add(nextServerId);
+    process.stdout.write(`{"id":${nextServerId++},"method":"item/tool/call","params":{"threadId":"${THREAD}","turnId":"t","callId":"c","namespace":null,"tool":"deep","arguments":${nest(depth, '1')}}}\n`);
+  },
+  stall: () => {
+    for (let i = 0; i < Number(process.env.FAKE_COUNT ?? 2000); i++) delta(`piece ${i} `);
   },
   generated: () => {
     const concurrency = Number(process.env.FAKE_CONCURRENCY ?? 50);
