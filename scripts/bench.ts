@@ -11,11 +11,12 @@ import { x } from 'tinyexec';
 import { BUN, CODEX, DENO, log, ROOT, type Section } from './bench/measure.ts';
 import { memory } from './bench/sections/memory.ts';
 import { realServer } from './bench/sections/real-server.ts';
+import { recording } from './bench/sections/recording.ts';
 import { roundtrip } from './bench/sections/roundtrip.ts';
 import { startup } from './bench/sections/startup.ts';
 import { throughput } from './bench/sections/throughput.ts';
 
-const SECTIONS: Section[] = [throughput, roundtrip, memory, startup, realServer];
+const SECTIONS: Section[] = [throughput, roundtrip, memory, recording, startup, realServer];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));

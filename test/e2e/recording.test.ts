@@ -49,7 +49,7 @@ describe('recording files', () => {
     const deltas = entries.filter((e) => method(e) === 'item/agentMessage/delta');
     expect(deltas).toHaveLength(3000);
     expect((deltas[2999].record as { message: { params: { delta: string } } }).message.params.delta).toBe('piece 2999 ');
-    const pid = entries.find((e) => (e.record as { event?: string }).event === 'spawned')?.record.pid as number;
+    const pid = (entries.find((e) => (e.record as { event?: string }).event === 'spawned')?.record as { pid?: number } | undefined)?.pid as number;
     await waitFor('the orphaned fake server to exit', () => (isRunning(pid) ? undefined : true), 5000);
     if (process.platform !== 'win32') {
       expect(readdirSync(dir).sort()).toEqual(['rec.jsonl.gz', 'rec.jsonl.gz.idx']);
