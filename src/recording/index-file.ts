@@ -52,8 +52,9 @@ export class IndexWriter {
     this.write({ type: 'turn', ...mark });
   }
 
-  close(end: { entries: number; parts: number }): void {
-    this.write({ type: 'end', ...end });
+  /** With `end` when the recording is complete; without, the index stays open-ended (readers scan on from its last checkpoint). */
+  close(end?: { entries: number; parts: number }): void {
+    if (end) this.write({ type: 'end', ...end });
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

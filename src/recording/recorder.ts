@@ -40,7 +40,7 @@ export class Recorder {
   private failed = false;
   private clock: string | undefined;
   private partSize = 0;
-  private readonly flushAtExit = () => this.part?.flushSync();
+  private readonly flushAtExit = () => this.guard(() => this.part?.flushSync());
 
   constructor(
     readonly path: string,
@@ -157,8 +157,9 @@ export class Recorder {
       const reason = (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
       try {
         this.part?.close();
+        this.index?.close();
       } catch {
-        // The file is already failing; what reached the disk stays readable.
+        // The files are already failing; what reached the disk stays readable.
       }
       this.part = undefined;
       this.options.onProblem?.(`recording stopped: ${this.path}: ${reason}; the session goes on without it`);

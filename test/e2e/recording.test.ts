@@ -147,6 +147,11 @@ describe('hostile message shapes (#16)', () => {
       expect(messageText(proto)).toBe(`{"method":"fake/proto","params":{"__proto__":{"polluted":true},"token":"${token}"}}`);
       const deep = entries.find((e) => method(e) === 'fake/deep') as RecordedEntry;
       expect(messageText(deep)).toContain(`{"token":"${secrets.length ? 'deep-secret' : REDACTED}"}`);
+      // Replay reads it back, and warns first when the recording holds secrets.
+      const replayed = await runCli(['replay', 'rec.jsonl'], { cwd: dir });
+      expect(replayed.exitCode).toBe(0);
+      const warning = 'codex-dbg: warning: rec.jsonl was recorded with --record-secrets: it holds tokens and keys as they were sent; do not share it';
+      expect(replayed.stderr.split('\n')).toEqual([...(secrets.length ? [warning] : []), 'replayed 1 server request: no differences', '']);
     }
   });
 });
