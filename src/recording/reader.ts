@@ -1,6 +1,6 @@
 // Reads a recording as a stream: entry after entry, part after part, plain or gzip (known by its first
-// bytes, whatever the file is called), holding one read buffer and one line at a time, so memory does not
-// grow with the recording. The header is checked (format and version); a line that is not an entry is
+// bytes, whatever the file is called), holding one read (16 KiB) and the entries parsed from it at a
+// time, so memory does not grow with the recording. The header is checked (format and version); a line that is not an entry is
 // reported and skipped; a last line cut short (codex-dbg was killed mid-write) or gzip data that ends
 // early is reported and reading ends there, with everything before it delivered.
 import { closeSync, createReadStream, existsSync, openSync, readSync } from 'node:fs';

@@ -212,3 +212,25 @@ describe('redaction by name on a real session (#14)', () => {
     expect(changed).toEqual(Array.from({ length: requestsOfAttestation }, () => 'reply to attestation/generate.result.token'));
   });
 });
+
+describe('recording flags and commands: usage errors, exit 2, one line', () => {
+  const cases: [string[], RegExp][] = [
+    [['stats', 'missing.jsonl'], /missing\.jsonl: ENOENT/],
+    [['stats', 'script.json'], /script\.json: not a codex-dbg recording/],
+    [['stats', 'rec.jsonl', '--top', '0'], /--top 0: expected a whole number above 0/],
+    [['--record-max-bytes', '1000'], /--record-max-bytes needs --record <file>/],
+    [['--record', 'rec.jsonl', '--record-max-bytes', 'lots'], /--record-max-bytes lots: expected a whole number above 0/],
+    [['--record', 'no-such-dir/rec.jsonl'], /--record no-such-dir\/rec\.jsonl: ENOENT/],
+  ];
+  test.each(cases)('%j', async (args, message) => {
+    const dir = tempDir('rec-usage');
+    writeFileSync(join(dir, 'script.json'), '{"steps":[]}\n');
+    writeFileSync(join(dir, 'rec.jsonl'), '{"type":"header","format":"codex-dbg-recording","version":1,"startedAt":"x","codexDbg":"1","redacted":true}\n');
+    const result = await runCli(['--codex-bin', FAKE, ...args], { cwd: dir, input: '' });
+    expect(result.exitCode).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^codex-dbg: error \[E_USAGE\]: /);
+    expect(lines[0]).toMatch(message);
+  });
+});
