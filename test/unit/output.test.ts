@@ -65,10 +65,14 @@ describe('Output', () => {
 
   test('our own lines go to stderr with one newline', () => {
     const stderr = new PassThrough();
+    let text = '';
+    stderr.on('data', (chunk) => {
+      text += chunk;
+    });
     const output = new Output(new PassThrough(), stderr);
     output.stderrLine('one');
     output.stderrLine('two\n');
     output.stderr('> ');
-    expect(String(stderr.read())).toBe('one\ntwo\n> ');
+    expect(text).toBe('one\ntwo\n> ');
   });
 });
