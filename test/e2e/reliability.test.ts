@@ -173,7 +173,7 @@ describe('bad input: exit 2, one clear line, no stack trace', () => {
     [['replay', 'missing.jsonl'], /missing\.jsonl: ENOENT/],
     [['replay', 'not-json.json'], /not-json\.json:1: not JSON/],
     [['--plugins-config', 'not-json.json'], /--plugins-config not-json\.json: invalid JSON/],
-    [['--plugins-config', 'nope.json'], /--plugins-config nope\.json: ENOENT/],
+    [['--plugins-config', 'nope.json'], /--plugins-config nope\.json: no such file \(ENOENT\)/],
     [['--scripted-model', 'not-json.json'], /--scripted-model not-json\.json: /],
     [['--plugin', './plugin-syntax.mjs'], /plugin file .*plugin-syntax\.mjs failed to load: /],
     [['--plugin', './plugin-no-default.mjs'], /plugin \.\/plugin-no-default\.mjs has no default export/],
