@@ -11,6 +11,7 @@ import { redact } from '../../recording/recorder.ts';
 import { runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
 import { loadPluginSet, openOutput, startPlugins, useColor } from '../setup.ts';
+import { checkReadableFile } from '../../util/json-file.ts';
 
 interface Answered {
   request: RequestMessage;
@@ -38,6 +39,7 @@ export function replayCommand(file: string, options: CommonOptions): Promise<num
 }
 
 async function replay(scope: Scope, file: string, options: CommonOptions): Promise<number> {
+  checkReadableFile(file, `replay ${file}`);
   const recording = readRecording(file);
   const set = await loadPluginSet(options, undefined);
   const output = openOutput(scope);
