@@ -355,7 +355,7 @@ export class Repl {
     if (question) return terminal.setPrompt(color.yellow(questionPrompt(question)));
     const { session } = this.liveSession;
     const thread = session.threadId ? session.threadId.slice(0, 8) : 'no thread';
-    terminal.setPrompt(color.dim(`(${thread}${session.running ? ' · turn running' : ''})> `));
+    terminal.setPrompt(color.dim(`(${thread}${session.running ? ', turn running' : ''})> `));
   }
 
   /** Tab completion (terminal.ts calls it). */
