@@ -140,6 +140,16 @@ export function flagText(flag: FlagSpec): string {
   return `--${flag.negated ? 'no-' : ''}${flag.name}`;
 }
 
+/** The flag with its alias and value, as help shows it and cac declares it: `-c, --config <key=value>`. */
+export function flagSyntax(flag: FlagSpec): string {
+  return `${flag.short ? `-${flag.short}, ` : ''}${flagText(flag)}${flag.value ? ` ${flag.value}` : ''}`;
+}
+
+/** A command's arguments as usage lines write them: `<method> [json-params]`. */
+export function argsSyntax(command: CommandSpec): string {
+  return command.args.map((arg) => (arg.required ? `<${arg.name}>` : `[${arg.name}]`)).join(' ');
+}
+
 /** `auto-approve` → `autoApprove`: the key of a flag in the parsed options. */
 export function optionKey(name: string): string {
   return name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());

@@ -1,7 +1,7 @@
 // `--help`, `help <command>` and `<command> --help`, made from the tables in command-line.ts: the whole
 // program lists its commands and the interactive session's flags; a command lists only the flags it takes.
 import { VERSION } from '../version.ts';
-import { COMMANDS, flagsOf, flagText, type CommandSpec, type FlagSpec } from './command-line.ts';
+import { argsSyntax, COMMANDS, flagSyntax, flagsOf, type CommandSpec, type FlagSpec } from './command-line.ts';
 
 /** Two columns, no trailing spaces; a left column wider than `maxLeft` puts its description on the next line. */
 export function columns(rows: [string, string][], maxLeft = 30, indent = '  '): string {
@@ -16,16 +16,12 @@ export function columns(rows: [string, string][], maxLeft = 30, indent = '  '): 
 }
 
 export function usageLine(command: CommandSpec): string {
-  const args = command.args.map((arg) => (arg.required ? `<${arg.name}>` : `[${arg.name}]`));
   const takesFlags = flagsOf(command.name).some((flag) => flag.name !== 'help' && flag.name !== 'version' && flag.name !== 'debug');
-  return ['codex-dbg', command.name, ...args, takesFlags ? '[flags]' : ''].filter(Boolean).join(' ');
+  return ['codex-dbg', command.name, argsSyntax(command), takesFlags ? '[flags]' : ''].filter(Boolean).join(' ');
 }
 
 function flagRows(flags: FlagSpec[]): [string, string][] {
-  return flags.map((flag) => {
-    const names = `${flag.short ? `-${flag.short}, ` : ''}${flagText(flag)}${flag.value ? ` ${flag.value}` : ''}`;
-    return [names, flag.description];
-  });
+  return flags.map((flag) => [flagSyntax(flag), flag.description]);
 }
 
 export function programHelp(): string {

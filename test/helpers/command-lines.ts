@@ -25,6 +25,10 @@ export const READ_AS: [string[], ParsedArgs][] = [
   [['exec', '--help'], { command: 'exec', args: [], options: { help: true } }],
   [['-h'], { command: '', args: [], options: { help: true } }],
   [['completion', 'fish'], { command: 'completion', args: ['fish'], options: {} }],
+  // Values and arguments kept as written: not read as numbers, an on/off flag never takes "true" or "false" after it.
+  [['--model', '1.10', '--record', '007', 'exec', '0x10'], { command: 'exec', args: ['0x10'], options: { model: '1.10', record: '007' } }],
+  [['exec', '--auto-approve', 'false'], { command: 'exec', args: ['false'], options: { autoApprove: true } }],
+  [['--no-color=false', 'exec', ''], { command: 'exec', args: [''], options: { color: true } }],
 ];
 
 /** Command lines that are mistakes: each a usage error whose one line matches. */
@@ -43,4 +47,6 @@ export const REFUSED: [string[], RegExp][] = [
   [['call'], /call needs <method>: codex-dbg call <method> \[json-params\]/],
   [['--debug=maybe'], /--debug takes no value \(it is on or off\); got "maybe"/],
   [['-hv'], /give one-letter flags separately \(-h -v\)/],
+  [['', 'exec'], /unknown command ""/],
+  [['replay', 'r.jsonl', '-c', 'a=1'], /-c is not a flag of replay/],
 ];
