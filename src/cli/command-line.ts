@@ -1,5 +1,5 @@
 // The command line, declared once: every command and every flag, with what it takes and which commands
-// take it. The parser (parse-args.ts), `--help` and `help <command>` (help.ts) and the shell completions
+// take it. The parser (cac, declared from them in parse-args.ts), `--help` and `help <command>` (help.ts) and the shell completions
 // (shell-completion.ts) are all made from these two tables.
 //
 // To add a flag: add one entry to FLAGS below (its name without dashes, `value` for a flag that takes one,

@@ -6,10 +6,16 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { Script } from '../../src/scripted/model.ts';
-import { EXIT_MARK, TmuxPane } from '../helpers/tmux.ts';
+import { EXIT_MARK, TMUX_VERSION, TmuxPane } from '../helpers/tmux.ts';
 import { CLI, jsonLines, makeWorld, removeTempDirs, tempDir, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
+
+// Without tmux these tests are skipped, and say so; in CI, which installs tmux, they run and fail instead.
+const skipWithoutTmux = !TMUX_VERSION && !process.env.CI;
+if (!TMUX_VERSION) {
+  console.warn(`terminal tests: tmux is not installed, so they are ${skipWithoutTmux ? 'SKIPPED' : 'run to fail (CI)'}; apt-get install tmux to run them`);
+}
 
 /** The REPL's prompt (the first 8 characters of the thread id), or a question's, and what follows it on the line. */
 const PROMPT = /^(?:\([0-9a-f]{8}(?:, turn running)?\)|answer [a-z/]+ \(request \d+\))> ?(.*)$/;
@@ -75,7 +81,7 @@ const SLOW = 240_000;
 
 const QUESTION_PROMPT = /\nanswer a\/s\/d\/c \(request \d+\)>$/;
 
-describe('the REPL at a terminal', () => {
+describe.skipIf(skipWithoutTmux)('the REPL at a terminal', () => {
   test('a line typed during a turn is sent as turn/steer; :status shows the turn; :interrupt ends it interrupted', async () => {
     const session = await startRepl({ steps: [{ hang: true }, { hang: true }] }, ['--format', 'pretty']);
     const { pane } = session;

@@ -1,12 +1,20 @@
-// A real terminal for tests: a tmux server on a private socket running one command in one pane, driven with
+// A real terminal for tests: a tmux server on a private socket (in the pane's temporary directory, so it
+// goes when the directory does) running one command in one pane, driven with
 // send-keys and read with capture-pane. Every wait polls the pane for text with a generous deadline (the
 // machine may be loaded); kill() stops the server and everything in the pane.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
 import { tempDir } from './world.ts';
 
 export const EXIT_MARK = '[command exited';
+
+/** `tmux 3.3a`, or undefined where tmux is not installed (.ci/run installs it). */
+export const TMUX_VERSION: string | undefined = (() => {
+  const result = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+})();
 
 export class TmuxPane {
   private constructor(
@@ -16,8 +24,9 @@ export class TmuxPane {
 
   /** Starts `command` (argv) in a fresh pane, in `cwd`, with exactly `env`. */
   static async start(command: string[], options: { cwd: string; env: NodeJS.ProcessEnv; width?: number; height?: number }): Promise<TmuxPane> {
+    if (!TMUX_VERSION) throw new Error('tmux is not installed: these tests need it (apt-get install tmux; .ci/run installs it)');
     const dir = tempDir('tmux');
-    const socket = `codex-dbg-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+    const socket = join(dir, 'socket');
     // A script sets the environment and runs the command, then says how it exited and keeps the pane open.
     const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
     const exports = Object.entries(options.env)
@@ -64,11 +73,11 @@ export class TmuxPane {
   }
 
   async kill(): Promise<void> {
-    await x('tmux', ['-L', this.socket, 'kill-server'], { throwOnError: false });
+    await x('tmux', ['-S', this.socket, 'kill-server'], { throwOnError: false });
   }
 
   private async tmux(args: string[]): Promise<string> {
-    const result = await x('tmux', ['-L', this.socket, ...args], { throwOnError: false });
+    const result = await x('tmux', ['-S', this.socket, ...args], { throwOnError: false });
     if (result.exitCode !== 0) throw new Error(`tmux ${args[0]} failed (${result.exitCode}): ${result.stderr.trim()}`);
     return result.stdout;
   }
