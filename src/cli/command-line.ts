@@ -1,6 +1,6 @@
 // The command line, declared once: every command and every flag, with what it takes and which commands
-// take it. The parser (cac, declared from them in parse-args.ts), `--help` and `help <command>` (help.ts) and the shell completions
-// (shell-completion.ts) are all made from these two tables.
+// take it. The parser (cac, declared from these tables in parse-args.ts), `--help` and `help <command>`
+// (help.ts) and the shell completions (shell-completion.ts) are all made from them.
 //
 // To add a flag: add one entry to FLAGS below (its name without dashes, `value` for a flag that takes one,
 // a description, and the commands that take it: the groups SERVER, THREAD, PLUGINS or a list), then read
