@@ -1,9 +1,12 @@
 // Connects one live session over any transport: the connection on top of it, every message routed (recorder,
 // plugins, formatter, stdout) and every server request answered (plugins), then the initialize handshake.
-// Data flows one way: transport message → decoded message → plugins → reply or output.
-import { Connection, type TrafficEntry } from '../core/connection.ts';
+// Data flows one way: transport message → decoded message → plugins → reply or output. A server request
+// the server withdraws before the plugins answer (serverRequest/resolved, or its turn ended) gets no reply.
+import { Connection, type Reply, type TrafficEntry } from '../core/connection.ts';
+import type { RequestId, RequestMessage } from '../core/messages.ts';
 import type { CloseInfo, Transport } from '../core/transport.ts';
 import type { Capabilities } from '../codex/protocol.ts';
+import { ServerRequests } from '../codex/server-requests.ts';
 import { Session, type ClientInfo, type ThreadParams } from '../codex/session.ts';
 import type { PluginHost } from '../plugins/host.ts';
 import type { Recorder } from '../recording/recorder.ts';
@@ -28,16 +31,31 @@ export interface Live {
   transport: Transport;
   connection: Connection;
   session: Session;
+  /** The server's requests still waiting for an answer. */
+  requests: ServerRequests;
 }
 
 export async function connect(options: LiveOptions): Promise<Live> {
   const { transport, host, output, recorder } = options;
   let session: Session | undefined;
+  const requests = new ServerRequests();
+  // The connection sends whatever this settles with; for a withdrawn request it never settles, so nothing is sent.
+  const answer = async (request: RequestMessage): Promise<Reply> => {
+    requests.received(request);
+    const reply = await host.answer(request);
+    if (requests.isWaiting(request.id)) return reply;
+    recorder?.event('withheld', { id: request.id, method: request.method, reason: 'the server withdrew the request before it was answered' });
+    return new Promise<Reply>(() => {});
+  };
   const connection = new Connection(transport, {
     requestTimeoutMs: options.requestTimeoutMs,
-    onServerRequest: (request) => host.answer(request),
-    onNotification: (notification) => session?.handleNotification(notification),
+    onServerRequest: answer,
+    onNotification: (notification) => {
+      requests.handleNotification(notification);
+      session?.handleNotification(notification);
+    },
     onTraffic: (entry: TrafficEntry) => {
+      if (entry.direction === 'out' && (entry.kind === 'response' || entry.kind === 'error')) requests.answered((entry.message as { id: RequestId }).id);
       recorder?.message(entry);
       const text = host.observe(entry);
       // stdout is backed up: stop reading until it drains, so the server waits instead of us buffering.
@@ -61,5 +79,5 @@ export async function connect(options: LiveOptions): Promise<Live> {
     await transport.close(500);
     throw error;
   }
-  return { transport, connection, session };
+  return { transport, connection, session, requests };
 }

@@ -1,5 +1,5 @@
-// Input lines, taken one at a time. The REPL and a plugin's prompt both read from it, so a line typed
-// while a turn waits on an approval answers the question, and any other line waits its turn.
+// Input lines, taken one at a time: the REPL's lines in order. Questions from plugins never read from it
+// (they take their answers before a line gets here: see repl.ts).
 
 export class LineQueue {
   private readonly lines: string[] = [];

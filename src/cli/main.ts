@@ -1,5 +1,5 @@
-// The command line: parse the arguments with cac and hand them to a command; returns its exit code.
-import { cac } from 'cac';
+// The command line: parse the arguments (parse-args.ts, from the tables in command-line.ts) and hand them
+// to a command; returns its exit code.
 import { callCommand } from './commands/call.ts';
 import { demoCommand } from './commands/demo.ts';
 import { execCommand } from './commands/exec.ts';
@@ -7,94 +7,65 @@ import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
 import { statsCommand } from './commands/stats.ts';
 import { usageError } from '../core/errors.ts';
+import { COMMANDS, SHELLS, findCommand } from './command-line.ts';
+import { commandHelp, programHelp } from './help.ts';
 import { readCommonOptions } from './options.ts';
+import { parseArgs, type ParsedArgs } from './parse-args.ts';
 import { reportError } from './lifecycle.ts';
+import { completionScript } from './shell-completion.ts';
+import { didYouMean } from './suggest.ts';
 import { VERSION } from '../version.ts';
 
-function buildCli() {
-  const cli = cac('codex-dbg');
-  cli
-    .option('--codex-bin <path>', 'codex executable (default: $CODEX_BIN, then codex on PATH, then the @openai/codex package)')
-    .option('-c, --config <key=value>', 'config override passed to codex as --config (repeatable)')
-    .option('--thread-id <id>', 'resume this thread instead of starting one')
-    .option('--approval-policy <policy>', 'untrusted | on-request | never (default: on-request)')
-    .option('--sandbox <mode>', 'read-only | workspace-write | danger-full-access')
-    .option('--model <name>', 'model for the thread')
-    .option('--model-provider <name>', 'model provider for the thread')
-    .option('--cwd <path>', 'working directory for the thread')
-    .option('--plugin <name[:k=v,...]>', 'a built-in plugin, a plugin file or package, with options (repeatable, asked in order)')
-    .option('--plugins-config <file>', 'plugin options as JSON: {"plugin-name": {"key": value}}')
-    .option('--format <name>', 'output: raw | final | pretty | jsonl | a formatter plugin (default: raw; exec: final)')
-    .option('--auto-approve', 'accept command and file-change approvals (same as --plugin auto-approve)')
-    .option('--final-only', 'print only completed items as readable lines (same as --format final)')
-    .option('--record <file>', 'record every message, server stderr line and client event as JSON Lines')
-    .option('--scripted-model <script.json>', 'run codex offline against a scripted model on 127.0.0.1, with a throwaway CODEX_HOME')
-    .option('--record-secrets', 'keep tokens and keys in the recording (redacted by default)')
-    .option('--record-max-bytes <n>', 'continue the recording in a new numbered part once a file reaches n bytes')
-    .option('--request-timeout <ms>', 'how long to wait for a reply to each request (default: 30000)')
-    .option('--handler-timeout <ms>', 'how long a plugin may take to answer a server request; 0: no limit (default: 10000)')
-    .option('--max-line-bytes <n>', 'largest server line accepted, in bytes (default: 134217728)')
-    .option('--opt-out <method>', 'ask the server not to send this notification (repeatable)')
-    .option('--no-experimental-api', 'do not ask for the experimental API (test the stable surface)')
-    .option('--server-log', "show the server's stderr live (it is always kept for diagnosis)")
-    .option('--no-color', 'no colours (also when NO_COLOR is set or output is not a terminal)')
-    .option('--debug', 'show stack traces for errors')
-    .option('-v, --version', 'print the version');
-
-  cli.command('', 'interactive session: a line starts a turn, :help lists commands (reads a pipe too)');
-  cli
-    .command('exec <prompt>', 'run one turn and exit: 0 completed, 1 failed/interrupted, 3 server died, 4 timed out; - reads the prompt from stdin')
-    .option('--turn-timeout <seconds>', 'give up on the turn after this many seconds (exit 4)');
-  cli.command('call <method> [json-params]', 'send one client request and print its result as JSON');
-  cli.command('demo', 'see the whole flow offline in one command: streaming, an approval, a diff, attestation');
-  cli.command('replay <recording>', "play a --record file through the plugins, no codex needed; exit 1 if any answer differs from the recording's");
-  cli
-    .command('stats <recording>', 'what happened in a recorded session: messages, turns, server requests and who answered, errors')
-    .option('--json', 'the same as one JSON object')
-    .option('--top <n>', 'how many methods to list (default: 10)');
-  // cac prints "(default: true)" for --no-* flags; that only confuses.
-  cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
-  return cli;
-}
-
-// mri (cac's parser) drops a lone "-"; carry it through under another name.
-const STDIN_ARG = '\u0000stdin';
-
-export async function main(rawArgv: string[]): Promise<number> {
-  const argv = rawArgv.map((arg) => (arg === '-' ? STDIN_ARG : arg));
-  const cli = buildCli();
-  let parsed: { args: readonly string[]; options: Record<string, unknown> };
+/** `argv` is process.argv: the runtime and the script come first. */
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ParsedArgs;
   try {
-    parsed = cli.parse(argv, { run: false }) as typeof parsed;
-    if (parsed.options.help) return 0;
-    if (parsed.options.version) {
-      process.stdout.write(`codex-dbg ${VERSION}\n`);
-      return 0;
-    }
-    cli.matchedCommand?.checkUnknownOptions();
-    cli.matchedCommand?.checkOptionValue();
-    cli.matchedCommand?.checkRequiredArgs();
+    parsed = parseArgs(argv.slice(2));
   } catch (error) {
-    return reportError(usageError(`${(error as Error).message} (codex-dbg --help lists the options)`), false);
+    return reportError(error, false);
   }
-  const name = cli.matchedCommandName ?? (cli.matchedCommand ? '' : undefined);
+  const { command, args, options: raw } = parsed;
+  // How the command line was read, as JSON, and nothing run: for bug reports and the runtime tests.
+  if (process.env.CODEX_DBG_PRINT_ARGS === '1') return print(JSON.stringify(parsed));
   try {
-    const options = readCommonOptions(parsed.options);
-    if (name === 'exec') {
-      const turnTimeout = parsed.options.turnTimeout === undefined ? undefined : Number(parsed.options.turnTimeout);
+    if (raw.help) return print(commandHelp(findCommand(command) ?? COMMANDS[0]));
+    if (raw.version) return print(`codex-dbg ${VERSION}`);
+    if (command === 'help') return print(helpFor(args[0]));
+    if (command === 'completion') return print(completionFor(String(args[0])).trimEnd());
+    const options = readCommonOptions(raw);
+    if (command === 'exec') {
+      const turnTimeout = raw.turnTimeout === undefined ? undefined : Number(raw.turnTimeout);
       if (turnTimeout !== undefined && !(turnTimeout > 0)) throw usageError('--turn-timeout: expected a number of seconds above 0');
-      const prompt = String(parsed.args[0]);
-      return await execCommand(prompt === STDIN_ARG ? '-' : prompt, options, { turnTimeout });
+      return await execCommand(String(args[0]), options, { turnTimeout });
     }
-    if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
-    if (name === 'demo') return await demoCommand(options);
-    if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
-    if (name === 'stats') return await statsCommand(String(parsed.args[0]), { json: Boolean(parsed.options.json), top: parsed.options.top, debug: Boolean(parsed.options.debug) });
-    if (parsed.args.length > 0) {
-      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, stats, demo; a prompt for the interactive session goes on stdin)`);
-    }
+    if (command === 'call') return await callCommand(String(args[0]), args[1], options);
+    if (command === 'demo') return await demoCommand(options);
+    if (command === 'replay') return await replayCommand(String(args[0]), options);
+    if (command === 'stats') return await statsCommand(String(args[0]), { json: Boolean(raw.json), top: raw.top, debug: Boolean(raw.debug) });
     return await interactiveCommand(options);
   } catch (error) {
-    return reportError(error, Boolean(parsed.options.debug));
+    return reportError(error, Boolean(raw.debug));
   }
+}
+
+function print(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+function helpFor(name: string | undefined): string {
+  if (name === undefined) return programHelp();
+  const command = findCommand(name);
+  if (!command || name === '') {
+    const names = COMMANDS.map((spec) => spec.name).filter(Boolean);
+    throw usageError(`help ${name}: no such command${didYouMean(name, names)}; the commands are ${names.join(', ')}`);
+  }
+  return commandHelp(command);
+}
+
+function completionFor(shell: string): string {
+  if (!(SHELLS as readonly string[]).includes(shell)) {
+    throw usageError(`completion ${shell}: no script for this shell${didYouMean(shell, SHELLS)}; use one of: ${SHELLS.join(', ')}`);
+  }
+  return completionScript(shell as (typeof SHELLS)[number]);
 }

@@ -1,7 +1,18 @@
 // Where text goes: formatted output to stdout (batched per read from the server and flushed in a
 // microtask, with backpressure reported), and codex-dbg's own lines to stderr. A reader that goes away
-// (`| head -1`) ends output quietly, never a trace.
+// (`| head -1`) ends output quietly, never a trace. At a terminal with a live prompt, every write is
+// wrapped so the prompt is taken off the screen first and drawn again after (see terminal.ts).
 import type { Writable } from 'node:stream';
+
+export type Stream = 'stdout' | 'stderr';
+
+/** Something live at the bottom of the terminal (the REPL's prompt) that our writes must not mix with. */
+export interface LiveArea {
+  /** Text is about to go to `stream`: take the live area off the screen. */
+  clear(stream: Stream): void;
+  /** Text went to `stream` (its last piece): draw the live area again below it. */
+  wrote(stream: Stream, text: string): void;
+}
 
 /** Text this long is written on its own rather than joined into a batch (a copy of a 64 MB line is 64 MB). */
 const LARGE = 1024 * 1024;
@@ -15,6 +26,7 @@ export class Output {
   /** One wait for 'drain' shared by every caller while stdout is backed up; released early if stdout goes away. */
   private drained: Promise<void> | undefined;
   private releaseDrain: () => void = () => {};
+  private live: LiveArea | undefined;
 
   constructor(
     private readonly out: Writable,
@@ -24,6 +36,11 @@ export class Output {
       if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') this.closeStdout();
     });
     err.on('error', () => {});
+  }
+
+  /** From now on, writes step around this live area (undefined: no longer). */
+  setLiveArea(live: LiveArea | undefined): void {
+    this.live = live;
   }
 
   /** Queues text for stdout; false means the reader is slow and the producer should wait for drain(). */
@@ -43,6 +60,12 @@ export class Output {
     if (this.batch.length === 0 || !this.stdoutOpen) return;
     const batch = this.batch;
     this.batch = [];
+    this.live?.clear('stdout');
+    this.writeBatch(batch);
+    this.live?.wrote('stdout', batch[batch.length - 1] as string);
+  }
+
+  private writeBatch(batch: string[]): void {
     if (this.batchLength < LARGE) {
       this.batchLength = 0;
       this.out.write(batch.length === 1 ? batch[0] : batch.join(''));
@@ -90,12 +113,14 @@ export class Output {
 
   /** One line of codex-dbg's own on stderr. */
   stderrLine(text: string): void {
-    this.err.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.stderr(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  /** Text on stderr without a newline (a prompt). */
+  /** Text on stderr as it is. */
   stderr(text: string): void {
+    this.live?.clear('stderr');
     this.err.write(text);
+    this.live?.wrote('stderr', text);
   }
 
   onStdoutClosed(listener: () => void): void {

@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import kleur from 'kleur';
 import * as api from '../api.ts';
-import { usageError } from '../core/errors.ts';
+import { DbgError, usageError } from '../core/errors.ts';
 import type { Colors } from '../plugins/contract.ts';
 import { PluginHost, type LoadedPlugin, type Prompter } from '../plugins/host.ts';
 import { loadPlugin, loadPlugins } from '../plugins/loader.ts';
@@ -19,6 +19,7 @@ import { connect, type Live } from './connect.ts';
 import type { Scope } from './lifecycle.ts';
 import { threadParams, type CommonOptions } from './options.ts';
 import { Output } from './output.ts';
+import { didYouMean } from './suggest.ts';
 
 export const CLIENT_INFO = { name: 'codex_dbg', title: 'codex-dbg', version: VERSION };
 
@@ -50,11 +51,24 @@ export async function loadPluginSet(options: CommonOptions, defaultFormat: strin
   const plugins = await loadPlugins(options.plugins, loaderOptions);
   const name = options.format ?? defaultFormat;
   if (!name) return { plugins };
-  const formatter = plugins.find(({ plugin }) => plugin.name === name) ?? (await loadPlugin({ ref: name, options: {} }, loaderOptions));
+  const formatter = plugins.find(({ plugin }) => plugin.name === name) ?? (await loadFormatter(name, loaderOptions));
   if (!formatter.plugin.format) {
     throw usageError(`--format ${name}: "${formatter.plugin.name}" is not a formatter (built-in formatters: ${builtinFormatters.join(', ')})`);
   }
   return { plugins, formatter };
+}
+
+/** A formatter by name; a name that is neither a built-in nor a file or package is a mistyped format. */
+async function loadFormatter(name: string, loaderOptions: Parameters<typeof loadPlugin>[1]): Promise<LoadedPlugin> {
+  try {
+    return await loadPlugin({ ref: name, options: {} }, loaderOptions);
+  } catch (error) {
+    const unknown = error instanceof DbgError && error.code === 'E_USAGE' && !Object.hasOwn(builtinPlugins, name);
+    if (!unknown) throw error;
+    throw usageError(
+      `--format ${name}: no such format${didYouMean(name, builtinFormatters)}; the formats are ${builtinFormatters.join(', ')}, or a formatter plugin's file or package`,
+    );
+  }
 }
 
 /** The --record file (gzip for .gz, numbered parts past --record-max-bytes); a write failure is told once on stderr. */

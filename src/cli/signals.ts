@@ -1,7 +1,6 @@
 // Ctrl-C and SIGTERM. The first Ctrl-C during a turn interrupts that turn; another one (or one with no
 // turn to interrupt, when nobody is at a terminal to be told) stops the program with 130. SIGTERM stops it
 // with 143. Either way the caller then shuts the server down before exiting.
-import type { Interface } from 'node:readline';
 import { ExitCode } from '../core/errors.ts';
 import type { Session } from '../codex/session.ts';
 import type { Scope } from './lifecycle.ts';
@@ -12,10 +11,12 @@ export interface StopSignal {
   stop: Promise<number>;
   /** Lets the handler reach the session once it exists. */
   attach(session: Session): void;
+  /** Ctrl-C as the terminal's line editor sees it (it takes the key from the process at a live prompt). */
+  interrupt(): void;
 }
 
 /** Handles Ctrl-C and SIGTERM (and a reader of stdout going away) until the scope ends. */
-export function watchSignals(scope: Scope, output: Output, options: { interactive: boolean; readline?: Interface }): StopSignal {
+export function watchSignals(scope: Scope, output: Output, options: { interactive: boolean }): StopSignal {
   let session: Session | undefined;
   let interruptedTurn: string | undefined;
   let warned = false;
@@ -43,7 +44,6 @@ export function watchSignals(scope: Scope, output: Output, options: { interactiv
 
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onTerminate);
-  options.readline?.on('SIGINT', onInterrupt);
   output.onStdoutClosed(() => resolveStop(ExitCode.ok));
   scope.defer('stop handling signals', () => {
     process.off('SIGINT', onInterrupt);
@@ -55,5 +55,6 @@ export function watchSignals(scope: Scope, output: Output, options: { interactiv
     attach(value) {
       session = value;
     },
+    interrupt: onInterrupt,
   };
 }

@@ -1,5 +1,5 @@
 // The app-server conversation on top of a connection: the handshake, the active thread, threads started,
-// resumed and listed, and turns (started, awaited until turn/completed, interrupted).
+// resumed and listed, and turns (started, awaited until turn/completed, steered, interrupted).
 import type { Connection } from '../core/connection.ts';
 import { usageError } from '../core/errors.ts';
 import type { NotificationMessage } from '../core/messages.ts';
@@ -22,6 +22,8 @@ export interface Turn {
 export interface RunningTurn {
   threadId: string;
   turnId: string;
+  /** Date.now() when turn/start was answered. */
+  startedAt: number;
   /** Resolves with the turn as turn/completed reported it. */
   done: Promise<Turn>;
 }
@@ -111,11 +113,7 @@ export class Session {
   async startTurn(text: string, extra: Record<string, unknown> = {}): Promise<RunningTurn> {
     const threadId = this.threadId;
     if (!threadId) throw usageError('no active thread: start one with :new or pick one with :resume <id>');
-    const result = (await this.connection.request('turn/start', {
-      threadId,
-      input: [{ type: 'text', text, text_elements: [] }],
-      ...extra,
-    })) as { turn: Turn };
+    const result = (await this.connection.request('turn/start', { threadId, input: textInput(text), ...extra })) as { turn: Turn };
     const turnId = result.turn.id;
     const done = new Promise<Turn>((resolve) => {
       const early = this.finished.get(turnId);
@@ -126,11 +124,19 @@ export class Session {
         this.waiters.set(turnId, resolve);
       }
     });
-    const running: RunningTurn = { threadId, turnId, done };
+    const running: RunningTurn = { threadId, turnId, startedAt: Date.now(), done };
     this.running = running;
     done.then(() => {
       if (this.running === running) this.running = undefined;
     });
+    return running;
+  }
+
+  /** Adds input to the running turn (turn/steer); the server checks it is still that turn. */
+  async steer(text: string): Promise<RunningTurn> {
+    const running = this.running;
+    if (!running) throw usageError('no turn is running to steer');
+    await this.connection.request('turn/steer', { threadId: running.threadId, expectedTurnId: running.turnId, input: textInput(text) });
     return running;
   }
 
@@ -151,4 +157,9 @@ export class Session {
   private remember(threadId: string): void {
     if (!this.knownThreads.includes(threadId)) this.knownThreads.push(threadId);
   }
+}
+
+/** A line of text as the protocol's UserInput list. */
+function textInput(text: string): unknown[] {
+  return [{ type: 'text', text, text_elements: [] }];
 }

@@ -3,7 +3,7 @@
 // every message to the observers and to the one formatter, and runs setup in order and dispose in reverse.
 import type { Reply, TrafficEntry } from '../core/connection.ts';
 import { INTERNAL_ERROR } from '../core/connection.ts';
-import type { RequestMessage } from '../core/messages.ts';
+import type { RequestId, RequestMessage } from '../core/messages.ts';
 import type { Choice, Colors, GenericHandler, HandlerContext, OptionValue, Plugin, PluginContext } from './contract.ts';
 import type { Capabilities } from '../codex/protocol.ts';
 import { safeReply } from '../codex/safe-replies.ts';
@@ -13,8 +13,15 @@ export interface LoadedPlugin {
   options: Record<string, OptionValue | undefined>;
 }
 
+/** The server request a question is asked for: its signal aborts at the handler's deadline. */
+export interface PromptRequest {
+  id: RequestId;
+  method: string;
+  signal: AbortSignal;
+}
+
 export interface Prompter {
-  ask(question: string, choices: Choice[]): Promise<string | undefined>;
+  ask(question: string, choices: Choice[], request?: PromptRequest): Promise<string | undefined>;
 }
 
 export interface HostOptions {
@@ -124,7 +131,14 @@ export class PluginHost {
   private async runHandler(plugin: Plugin, handler: GenericHandler, request: RequestMessage): Promise<Reply | 'pass' | 'timeout'> {
     const deadline = plugin.handlerTimeoutMs ?? this.options.handlerTimeoutMs;
     const abort = new AbortController();
-    const ctx: HandlerContext = { ...this.context(plugin), requestId: request.id, method: request.method, signal: abort.signal };
+    const asking: PromptRequest = { id: request.id, method: request.method, signal: abort.signal };
+    const ctx: HandlerContext = {
+      ...this.context(plugin),
+      requestId: request.id,
+      method: request.method,
+      signal: abort.signal,
+      prompt: (question, choices) => this.prompt(question, choices, asking),
+    };
     let timer: ReturnType<typeof setTimeout> | undefined;
     const expired = new Promise<'timeout'>((resolve) => {
       if (deadline > 0) timer = setTimeout(() => resolve('timeout'), deadline);
@@ -161,14 +175,18 @@ export class PluginHost {
     return this.contexts.get(plugin) as PluginContext;
   }
 
-  private makeContext({ plugin, options }: LoadedPlugin): PluginContext {
+  private prompt(question: string, choices: Choice[], request?: PromptRequest): Promise<string | undefined> {
     const prompter = this.options.prompter;
+    return prompter ? prompter.ask(question, choices, request) : Promise.resolve(undefined);
+  }
+
+  private makeContext({ plugin, options }: LoadedPlugin): PluginContext {
     return {
       options,
       color: this.options.color,
-      interactive: prompter !== undefined,
+      interactive: this.options.prompter !== undefined,
       log: (text) => this.options.log(`[${plugin.name}] ${text}`),
-      prompt: (question, choices) => (prompter ? prompter.ask(question, choices) : Promise.resolve(undefined)),
+      prompt: (question, choices) => this.prompt(question, choices),
       item: (itemId) => this.items.get(itemId),
     };
   }

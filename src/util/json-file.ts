@@ -1,6 +1,6 @@
 // Reading a JSON file that a user named (a plugins config, a model script, a rules file), with errors that
 // start with where the name came from and say in words what is wrong: "--plugins-config x.json: no such file".
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { DbgError, type ErrorCode } from '../core/errors.ts';
 
 /** A failed file operation in words a user can act on. */
@@ -17,6 +17,22 @@ export function describeFileError(error: unknown): string {
     default:
       return code ?? message;
   }
+}
+
+/** Throws, in words, when `path` cannot be read as a file: "replay x.jsonl: no such file (ENOENT)". */
+export function checkReadableFile(path: string, label: string, code: ErrorCode = 'E_USAGE'): void {
+  let problem: unknown;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      if (fstatSync(fd).isDirectory()) problem = Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    problem = error;
+  }
+  if (problem) throw new DbgError(code, `${label}: ${describeFileError(problem)}`);
 }
 
 /** The parsed JSON; `label` ("--plugins-config x.json") starts every error, which has `code` (default E_USAGE). */

@@ -162,16 +162,16 @@ describe('bad input: exit 2, one clear line, no stack trace', () => {
     [['--max-line-bytes=-5'], /--max-line-bytes -5: expected a whole number above 0/],
     [['--handler-timeout', '1.5'], /--handler-timeout 1.5: expected a whole number/],
     [['--sandbox', 'open'], /--sandbox open: not a valid value; use one of: read-only, workspace-write, danger-full-access/],
-    [['--approval-policy'], /option `--approval-policy <policy>` value is missing/],
+    [['--approval-policy'], /--approval-policy needs a value: --approval-policy <policy>/],
     [['-c', 'novalue'], /-c\/--config novalue: expected key=value/],
     [['--final-only', '--format', 'pretty'], /--final-only is --format final; give one or the other/],
-    [['--nope'], /Unknown option `--nope`/],
+    [['--nope'], /unknown flag --nope/],
     [['frobnicate'], /unknown command "frobnicate"/],
-    [['exec'], /missing required args for command `exec <prompt>`/],
+    [['exec'], /exec needs <prompt>: codex-dbg exec <prompt>/],
     [['exec', 'hi', '--turn-timeout=-1'], /--turn-timeout: expected a number of seconds above 0/],
-    [['call'], /missing required args for command `call <method> \[json-params\]`/],
+    [['call'], /call needs <method>: codex-dbg call <method> \[json-params\]/],
     [['call', 'thread/list', '[1,'], /params are not valid JSON/],
-    [['replay', 'missing.jsonl'], /missing\.jsonl: ENOENT/],
+    [['replay', 'missing.jsonl'], /replay missing\.jsonl: no such file \(ENOENT\)/],
     [['replay', 'not-json.json'], /not-json\.json:1: not JSON/],
     [['--plugins-config', 'not-json.json'], /--plugins-config not-json\.json: invalid JSON/],
     [['--plugins-config', 'nope.json'], /--plugins-config nope\.json: no such file \(ENOENT\)/],
@@ -181,10 +181,11 @@ describe('bad input: exit 2, one clear line, no stack trace', () => {
     [['--plugin', './plugin-factory-throws.mjs'], /plugin file \.\/plugin-factory-throws\.mjs: its factory threw: factory broke/],
     [['--plugin', 'policy:file=not-json.json'], /plugin "policy": cannot read not-json\.json: /],
     [['--plugin', 'attestation-stub:quiet=maybe'], /option "quiet" must be a boolean, got "maybe"/],
-    [['--format', 'nope'], /unknown plugin "nope"/],
+    [['--format', 'nope'], /--format nope: no such format; the formats are raw, final, pretty, jsonl, or a formatter plugin's file or package/],
   ];
   test.each(cases)('%j', async (args, message) => {
-    const result = await runCli(['--codex-bin', FAKE, ...args], { cwd: dir, input: '' });
+    // replay never starts codex, so it takes no --codex-bin.
+    const result = await runCli([...(args[0] === 'replay' ? [] : ['--codex-bin', FAKE]), ...args], { cwd: dir, input: '' });
     expect(result.exitCode).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -40,8 +40,8 @@ describe('replay', () => {
     expect(recorded.exitCode).toBe(0);
     expect(existsSync(join(dir, 'replayed.txt'))).toBe(true);
 
-    // No codex at all: --codex-bin points nowhere.
-    const same = await runCli(['--codex-bin', '/nonexistent', 'replay', 'rec.jsonl', '--auto-approve'], { cwd: dir });
+    // No codex at all: $CODEX_BIN points nowhere (replay takes no --codex-bin: it never starts codex).
+    const same = await runCli(['replay', 'rec.jsonl', '--auto-approve'], { cwd: dir, env: { ...process.env, CODEX_BIN: '/nonexistent' } });
     expect(same.exitCode).toBe(0);
     expect(same.stderr).toContain('replayed 1 server request: no differences');
 

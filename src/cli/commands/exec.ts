@@ -2,16 +2,16 @@
 // a script can test: 0 completed, 1 failed or interrupted, 2 usage, 3 server failed to start or died,
 // 4 timed out.
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { closeError } from '../../core/connection.ts';
 import { DbgError, ExitCode, usageError } from '../../core/errors.ts';
 import type { Turn } from '../../codex/session.ts';
-import { LineQueue } from '../line-queue.ts';
-import { reportError, runCommand } from '../lifecycle.ts';
+import { reportError, runCommand, type Scope } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
-import { terminalPrompter } from '../prompter.ts';
-import { openOutput, startSession } from '../setup.ts';
+import type { Output } from '../output.ts';
+import { QuestionQueue, questionPrompt, terminalQuestionView } from '../prompter.ts';
+import { openOutput, startSession, useColor } from '../setup.ts';
 import { watchSignals } from '../signals.ts';
+import { LiveTerminal } from '../terminal.ts';
 
 export interface ExecOptions {
   /** Seconds the turn may take; undefined: no limit. */
@@ -25,18 +25,12 @@ export function execCommand(promptArg: string, options: CommonOptions, execOptio
     // Approvals can be asked at a terminal when stdin is one and was not used for the prompt.
     const interactive = promptArg !== '-' && Boolean(process.stdin.isTTY && process.stderr.isTTY);
     const output = openOutput(scope);
-    const lines = new LineQueue();
-    const readline = interactive ? createInterface({ input: process.stdin, output: process.stderr, terminal: true }) : undefined;
-    readline?.on('line', (line) => lines.push(line));
-    scope.defer('close the terminal', () => readline?.close());
-    const signals = watchSignals(scope, output, { interactive, readline });
-    const { live } = await startSession(scope, options, {
-      output,
-      defaultFormat: 'final',
-      prompter: interactive ? terminalPrompter(lines, output) : undefined,
-    });
+    const signals = watchSignals(scope, output, { interactive });
+    const questions = interactive ? askAtTerminal(scope, output, options, () => signals.interrupt()) : undefined;
+    const { live } = await startSession(scope, options, { output, defaultFormat: 'final', prompter: questions });
     const { session, connection } = live;
     signals.attach(session);
+    live.requests.onWithdrawn((request) => questions?.withdraw(request.id, 'the server no longer waits for it; no answer sent'));
     if (options.threadId) await session.resumeThread(options.threadId);
     else await session.startThread();
     const turn = await session.startTurn(prompt);
@@ -58,4 +52,33 @@ export function execCommand(promptArg: string, options: CommonOptions, execOptio
     output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
     return ExitCode.failure;
   });
+}
+
+/** Questions from plugins at a terminal: the answer prompt is drawn only while one is asked. */
+function askAtTerminal(scope: Scope, output: Output, options: CommonOptions, interrupt: () => void): QuestionQueue {
+  let terminal: LiveTerminal | undefined;
+  const questions: QuestionQueue = new QuestionQueue(
+    terminalQuestionView(output, useColor(options), () => {
+      const question = questions.current;
+      terminal?.setPrompt(question ? questionPrompt(question) : '');
+    }),
+  );
+  terminal = new LiveTerminal({
+    input: process.stdin,
+    output: process.stderr,
+    stdoutIsTerminal: Boolean(process.stdout.isTTY),
+    onLine: (line) => {
+      if (questions.current) questions.answer(line);
+      else if (line.trim()) output.stderrLine('codex-dbg: nothing is being asked (exec takes no other input; Ctrl-C interrupts the turn)');
+    },
+    onInterrupt: interrupt,
+    onEnd: () => questions.end(),
+  });
+  const live = terminal;
+  output.setLiveArea(live);
+  scope.defer('close the terminal', () => {
+    output.setLiveArea(undefined);
+    live.close();
+  });
+  return questions;
 }

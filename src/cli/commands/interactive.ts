@@ -1,44 +1,53 @@
-// The default command: start or resume a thread, then read lines (from a terminal or a pipe) until :quit
-// or end of input, and shut the server down.
+// The default command: start or resume a thread, then read lines until :quit or end of input, and shut the
+// server down. At a terminal the prompt stays live (terminal.ts: line editing, history kept between
+// sessions, Tab completion, output drawn around the prompt); from a pipe, lines run one at a time.
 import { createInterface } from 'node:readline';
-import { LineQueue } from '../line-queue.ts';
+import { History, historyFile } from '../history.ts';
 import { runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
-import { terminalPrompter } from '../prompter.ts';
-import { runRepl } from '../repl.ts';
-import { openOutput, startSession } from '../setup.ts';
+import { Repl } from '../repl.ts';
+import { openOutput, startSession, useColor } from '../setup.ts';
 import { watchSignals } from '../signals.ts';
+import { LiveTerminal } from '../terminal.ts';
 
 export function interactiveCommand(options: CommonOptions): Promise<number> {
   return runCommand(options, async (scope) => {
-    const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+    const atTerminal = Boolean(process.stdin.isTTY && process.stderr.isTTY);
     const output = openOutput(scope);
-    const lines = new LineQueue();
-    const readline = createInterface({ input: process.stdin, output: interactive ? process.stderr : undefined, terminal: interactive });
-    readline.on('line', (line) => lines.push(line));
-    readline.on('close', () => lines.end());
-    scope.defer('close the terminal', () => readline.close());
-    const signals = watchSignals(scope, output, { interactive, readline });
-    const { live, color } = await startSession(scope, options, {
-      output,
-      defaultFormat: 'raw',
-      prompter: interactive ? terminalPrompter(lines, output) : undefined,
-    });
+    const color = useColor(options);
+    const signals = watchSignals(scope, output, { interactive: atTerminal });
+    let repl: Repl;
+    let terminal: LiveTerminal | undefined;
+    if (atTerminal) {
+      const history = new History(historyFile(), (text) => output.stderrLine(text));
+      terminal = new LiveTerminal({
+        input: process.stdin,
+        output: process.stderr,
+        stdoutIsTerminal: Boolean(process.stdout.isTTY),
+        history: history.load(),
+        complete: (line) => repl.complete(line),
+        onLine: (line) => repl.input(line),
+        onInterrupt: () => signals.interrupt(),
+        onEnd: () => repl.endInput(),
+      });
+      repl = new Repl({ output, color, stop: signals.stop, terminal, history });
+      const live = terminal;
+      output.setLiveArea(live);
+      scope.defer('close the terminal', () => {
+        output.setLiveArea(undefined);
+        live.close();
+      });
+    } else {
+      repl = new Repl({ output, color, stop: signals.stop });
+      const readline = createInterface({ input: process.stdin, terminal: false });
+      readline.on('line', (line) => repl.input(line));
+      readline.on('close', () => repl.endInput());
+      scope.defer('close the input', () => readline.close());
+    }
+    const { live } = await startSession(scope, options, { output, defaultFormat: 'raw', prompter: repl.questions });
     signals.attach(live.session);
     const threadId = options.threadId ? await live.session.resumeThread(options.threadId) : await live.session.startThread();
     output.stderrLine(color.dim(`codex-dbg: thread ${threadId} (${options.threadId ? 'resumed' : 'new'}); :help for commands`));
-    return runRepl({
-      live,
-      output,
-      lines,
-      color,
-      stop: signals.stop,
-      showPrompt: interactive
-        ? (text) => {
-            readline.setPrompt(color.dim(text));
-            readline.prompt();
-          }
-        : undefined,
-    });
+    return repl.run(live);
   });
 }

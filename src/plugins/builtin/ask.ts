@@ -3,7 +3,8 @@
 import { definePlugin, type Choice, type HandlerContext } from '../contract.ts';
 import { asDiff, colorDiff, fileChanges } from './items.ts';
 
-const CHOICES: Choice[] = [
+/** The answer keys it offers (also listed by the REPL's :help). */
+export const ASK_CHOICES: Choice[] = [
   { key: 'a', label: 'accept' },
   { key: 's', label: 'accept for session' },
   { key: 'd', label: 'decline' },
@@ -14,7 +15,7 @@ const LEGACY = { a: 'approved', s: 'approved_for_session' } as const;
 
 async function choose(ctx: HandlerContext, question: string): Promise<keyof typeof DECISIONS | undefined> {
   if (!ctx.interactive) return undefined;
-  const key = await ctx.prompt(question, CHOICES);
+  const key = await ctx.prompt(question, ASK_CHOICES);
   return key && key in DECISIONS ? (key as keyof typeof DECISIONS) : undefined;
 }
 

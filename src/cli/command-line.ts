@@ -1,0 +1,169 @@
+// The command line, declared once: every command and every flag, with what it takes and which commands
+// take it. The parser (cac, declared from these tables in parse-args.ts), `--help` and `help <command>`
+// (help.ts) and the shell completions (shell-completion.ts) are all made from them.
+//
+// To add a flag: add one entry to FLAGS below (its name without dashes, `value` for a flag that takes one,
+// a description, and the commands that take it: the groups SERVER, THREAD, PLUGINS or a list), then read
+// it in readCommonOptions (options.ts) as raw.<camelCaseName>, or in the command that uses it. Nothing else:
+// parsing, help and completions follow. To add a command: one entry in COMMANDS, its run in main.ts.
+import { builtinFormatters } from '../plugins/builtin/index.ts';
+import { APPROVAL_POLICIES, SANDBOX_MODES } from './options.ts';
+
+export type CommandName = '' | 'exec' | 'call' | 'replay' | 'stats' | 'demo' | 'help' | 'completion';
+
+export interface ArgSpec {
+  name: string;
+  required: boolean;
+  /** What a shell completes for it. */
+  complete?: Completion;
+}
+
+export interface CommandSpec {
+  /** '' is the interactive session (no command word). */
+  name: CommandName;
+  args: ArgSpec[];
+  /** One line for the list of commands. */
+  summary: string;
+  /** More, shown by `help <command>`. */
+  details?: string[];
+}
+
+/** What a shell offers for a value: files, directories, codex's client methods, or a fixed list. */
+export type Completion = 'file' | 'directory' | 'method' | readonly string[];
+
+export interface FlagSpec {
+  /** The long name without dashes; its parsed value is under the camelCase key (`auto-approve` → autoApprove). */
+  name: string;
+  /** A one-letter alias (`-c`). */
+  short?: string;
+  /** The value's name in help (`<path>`); absent for an on/off flag, which never takes the next word. */
+  value?: string;
+  /** An on/off flag that is on by default and written `--no-<name>` (its value is then false). */
+  negated?: boolean;
+  /** Given more than once, its values collect into a list; otherwise a second, different value is an error. */
+  repeatable?: boolean;
+  description: string;
+  commands: readonly CommandName[];
+  complete?: Completion;
+}
+
+export const SHELLS = ['bash', 'zsh', 'fish'] as const;
+
+export const COMMANDS: CommandSpec[] = [
+  {
+    name: '',
+    args: [],
+    summary: 'interactive session: a line starts a turn, :help lists the commands (reads a pipe too)',
+    details: [
+      'At a terminal the prompt stays live while a turn runs: a line steers the running turn (turn/steer),',
+      ':interrupt stops it, :status shows it. From a pipe each line waits for what it started.',
+    ],
+  },
+  {
+    name: 'exec',
+    args: [{ name: 'prompt', required: true }],
+    summary: 'run one turn and exit (0 completed, 1 failed or interrupted, 3 server died, 4 timed out)',
+    details: ['A prompt of - is read from stdin.'],
+  },
+  {
+    name: 'call',
+    args: [
+      { name: 'method', required: true, complete: 'method' },
+      { name: 'json-params', required: false },
+    ],
+    summary: 'send one client request and print its result as JSON',
+    details: ['The result goes to stdout (exit 0); an error reply goes to stderr as JSON (exit 1).'],
+  },
+  {
+    name: 'replay',
+    args: [{ name: 'recording', required: true, complete: 'file' }],
+    summary: "play a --record file through the plugins, no codex needed; exit 1 if any answer differs from the recording's",
+  },
+  {
+    name: 'stats',
+    args: [{ name: 'recording', required: true, complete: 'file' }],
+    summary: 'what happened in a recorded session: messages, turns, server requests and who answered, errors',
+    details: ['Reads .gz recordings and numbered parts too; --json gives the same as one JSON object.'],
+  },
+  { name: 'demo', args: [], summary: 'see the whole flow offline in one command: streaming, an approval, a diff, attestation' },
+  { name: 'help', args: [{ name: 'command', required: false, complete: ['exec', 'call', 'replay', 'stats', 'demo', 'help', 'completion'] }], summary: 'help for all of codex-dbg, or for one command' },
+  {
+    name: 'completion',
+    args: [{ name: 'shell', required: true, complete: SHELLS }],
+    summary: 'print a completion script for bash, zsh or fish',
+    details: [
+      'bash: eval "$(codex-dbg completion bash)" in ~/.bashrc',
+      'zsh:  eval "$(codex-dbg completion zsh)" in ~/.zshrc (after compinit)',
+      'fish: codex-dbg completion fish > ~/.config/fish/completions/codex-dbg.fish',
+    ],
+  },
+];
+
+/** Commands that reach a codex server. */
+const SERVER: CommandName[] = ['', 'exec', 'call', 'demo'];
+/** Commands that start or resume a thread. */
+const THREAD: CommandName[] = ['', 'exec'];
+/** Commands that load plugins and a formatter. */
+const PLUGINS: CommandName[] = ['', 'exec', 'call', 'demo', 'replay'];
+const EVERY: CommandName[] = COMMANDS.map((command) => command.name);
+
+export const FLAGS: FlagSpec[] = [
+  { name: 'codex-bin', value: '<path>', description: 'codex executable (default: $CODEX_BIN, then codex on PATH, then the @openai/codex package)', commands: SERVER, complete: 'file' },
+  { name: 'config', short: 'c', value: '<key=value>', repeatable: true, description: 'config override passed to codex as --config (repeatable)', commands: SERVER },
+  { name: 'thread-id', value: '<id>', description: 'resume this thread instead of starting one', commands: THREAD },
+  { name: 'approval-policy', value: '<policy>', description: `${APPROVAL_POLICIES.join(' | ')} (default: on-request)`, commands: THREAD, complete: APPROVAL_POLICIES },
+  { name: 'sandbox', value: '<mode>', description: SANDBOX_MODES.join(' | '), commands: THREAD, complete: SANDBOX_MODES },
+  { name: 'model', value: '<name>', description: 'model for the thread', commands: THREAD },
+  { name: 'model-provider', value: '<name>', description: 'model provider for the thread', commands: THREAD },
+  { name: 'cwd', value: '<path>', description: 'working directory for the thread', commands: THREAD, complete: 'directory' },
+  { name: 'plugin', value: '<name[:k=v,...]>', repeatable: true, description: 'a built-in plugin, a plugin file or package, with options (repeatable, asked in order)', commands: PLUGINS, complete: 'file' },
+  { name: 'plugins-config', value: '<file>', description: 'plugin options as JSON: {"plugin-name": {"key": value}}', commands: PLUGINS, complete: 'file' },
+  { name: 'format', value: '<name>', description: `output: ${builtinFormatters.join(' | ')} | a formatter plugin (default: raw; exec: final; demo: pretty)`, commands: PLUGINS, complete: builtinFormatters },
+  { name: 'auto-approve', description: 'accept command and file-change approvals (same as --plugin auto-approve)', commands: ['', 'exec', 'call', 'replay'] },
+  { name: 'final-only', description: 'print only completed items as readable lines (same as --format final)', commands: PLUGINS },
+  { name: 'record', value: '<file>', description: 'record every message, server stderr line and client event as JSON Lines', commands: SERVER, complete: 'file' },
+  { name: 'record-max-bytes', value: '<n>', description: 'continue the recording in a new numbered part once a file reaches n bytes', commands: SERVER },
+  { name: 'record-secrets', description: 'keep tokens and keys in the recording (redacted by default)', commands: SERVER },
+  { name: 'scripted-model', value: '<script.json>', description: 'run codex offline against a scripted model on 127.0.0.1, with a throwaway CODEX_HOME', commands: ['', 'exec', 'call'], complete: 'file' },
+  { name: 'json', description: 'the same as one JSON object', commands: ['stats'] },
+  { name: 'top', value: '<n>', description: 'how many methods to list (default: 10)', commands: ['stats'] },
+  { name: 'turn-timeout', value: '<seconds>', description: 'give up on the turn after this many seconds (exit 4)', commands: ['exec'] },
+  { name: 'request-timeout', value: '<ms>', description: 'how long to wait for a reply to each request (default: 30000)', commands: SERVER },
+  { name: 'handler-timeout', value: '<ms>', description: 'how long a plugin may take to answer a server request; 0: no limit (default: 10000)', commands: PLUGINS },
+  { name: 'max-line-bytes', value: '<n>', description: 'largest server line accepted, in bytes (default: 134217728)', commands: SERVER },
+  { name: 'opt-out', value: '<method>', repeatable: true, description: 'ask the server not to send this notification (repeatable)', commands: SERVER },
+  { name: 'experimental-api', negated: true, description: 'do not ask for the experimental API (test the stable surface)', commands: SERVER },
+  { name: 'server-log', description: "show the server's stderr live (it is always kept for diagnosis)", commands: SERVER },
+  { name: 'color', negated: true, description: 'no colours (also when NO_COLOR is set or output is not a terminal)', commands: PLUGINS },
+  { name: 'debug', description: 'show stack traces for errors', commands: EVERY },
+  { name: 'help', short: 'h', description: 'this help (codex-dbg help <command> for one command)', commands: EVERY },
+  { name: 'version', short: 'v', description: 'print the version', commands: EVERY },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}
+
+/** The flag as written on the command line: `--no-color`, `--record`. */
+export function flagText(flag: FlagSpec): string {
+  return `--${flag.negated ? 'no-' : ''}${flag.name}`;
+}
+
+/** The flag with its alias and value, as help shows it and cac declares it: `-c, --config <key=value>`. */
+export function flagSyntax(flag: FlagSpec): string {
+  return `${flag.short ? `-${flag.short}, ` : ''}${flagText(flag)}${flag.value ? ` ${flag.value}` : ''}`;
+}
+
+/** A command's arguments as usage lines write them: `<method> [json-params]`. */
+export function argsSyntax(command: CommandSpec): string {
+  return command.args.map((arg) => (arg.required ? `<${arg.name}>` : `[${arg.name}]`)).join(' ');
+}
+
+/** `auto-approve` → `autoApprove`: the key of a flag in the parsed options. */
+export function optionKey(name: string): string {
+  return name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+}
+
+export function flagsOf(command: CommandName): FlagSpec[] {
+  return FLAGS.filter((flag) => flag.commands.includes(command));
+}
