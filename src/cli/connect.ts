@@ -2,6 +2,7 @@
 // plugins, formatter, stdout) and every server request answered (plugins), then the initialize handshake.
 // Data flows one way: transport message → decoded message → plugins → reply or output.
 import { Connection, type TrafficEntry } from '../core/connection.ts';
+import { DbgError, ExitCode, RpcError } from '../core/errors.ts';
 import type { CloseInfo, Transport } from '../core/transport.ts';
 import type { Capabilities } from '../codex/protocol.ts';
 import { Session, type ClientInfo, type ThreadParams } from '../codex/session.ts';
@@ -59,7 +60,8 @@ export async function connect(options: LiveOptions): Promise<Live> {
     await session.initialize(options.clientInfo, host.capabilities(options.capabilities));
   } catch (error) {
     await transport.close(500);
-    throw error;
+    // A server that refuses initialize failed to start (exit 3), like one that dies during it.
+    throw error instanceof RpcError ? new DbgError('E_RPC', `the server failed to start: ${error.message}`, { exitCode: ExitCode.serverFailed, cause: error }) : error;
   }
   return { transport, connection, session };
 }

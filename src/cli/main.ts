@@ -31,6 +31,7 @@ function buildCli() {
     .option('--record-secrets', 'keep tokens and keys in the recording (redacted by default)')
     .option('--request-timeout <ms>', 'how long to wait for a reply to each request (default: 30000)')
     .option('--handler-timeout <ms>', 'how long a plugin may take to answer a server request; 0: no limit (default: 10000)')
+    .option('--turn-timeout <seconds>', 'give up on a turn after this many seconds: interrupt it (exec: exit 4)')
     .option('--max-line-bytes <n>', 'largest server line accepted, in bytes (default: 134217728)')
     .option('--opt-out <method>', 'ask the server not to send this notification (repeatable)')
     .option('--no-experimental-api', 'do not ask for the experimental API (test the stable surface)')
@@ -40,9 +41,7 @@ function buildCli() {
     .option('-v, --version', 'print the version');
 
   cli.command('', 'interactive session: a line starts a turn, :help lists commands (reads a pipe too)');
-  cli
-    .command('exec <prompt>', 'run one turn and exit: 0 completed, 1 failed/interrupted, 3 server died, 4 timed out; - reads the prompt from stdin')
-    .option('--turn-timeout <seconds>', 'give up on the turn after this many seconds (exit 4)');
+  cli.command('exec <prompt>', 'run one turn and exit: 0 completed, 1 failed/interrupted, 3 server died, 4 timed out; - reads the prompt from stdin');
   cli.command('call <method> [json-params]', 'send one client request and print its result as JSON');
   cli.command('demo', 'see the whole flow offline in one command: streaming, an approval, a diff, attestation');
   cli.command('replay <recording>', "play a --record file through the plugins, no codex needed; exit 1 if any answer differs from the recording's");
@@ -75,10 +74,8 @@ export async function main(rawArgv: string[]): Promise<number> {
   try {
     const options = readCommonOptions(parsed.options);
     if (name === 'exec') {
-      const turnTimeout = parsed.options.turnTimeout === undefined ? undefined : Number(parsed.options.turnTimeout);
-      if (turnTimeout !== undefined && !(turnTimeout > 0)) throw usageError('--turn-timeout: expected a number of seconds above 0');
       const prompt = String(parsed.args[0]);
-      return await execCommand(prompt === STDIN_ARG ? '-' : prompt, options, { turnTimeout });
+      return await execCommand(prompt === STDIN_ARG ? '-' : prompt, options);
     }
     if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
     if (name === 'demo') return await demoCommand(options);

@@ -1,13 +1,17 @@
 // Where text goes: formatted output to stdout (batched per read from the server and flushed in a
 // microtask, with backpressure reported), and codex-dbg's own lines to stderr. A reader that goes away
-// (`| head -1`) ends output quietly, never a trace.
+// (`| head -1`) ends output quietly, never a trace. Output is text, or bytes where a formatter must write
+// exactly what arrived (raw output of a line that is not valid UTF-8).
+import { Buffer } from 'node:buffer';
 import type { Writable } from 'node:stream';
+
+type Chunk = string | Uint8Array;
 
 /** Text this long is written on its own rather than joined into a batch (a copy of a 64 MB line is 64 MB). */
 const LARGE = 1024 * 1024;
 
 export class Output {
-  private batch: string[] = [];
+  private batch: Chunk[] = [];
   private batchLength = 0;
   private scheduled = false;
   private stdoutOpen = true;
@@ -26,9 +30,9 @@ export class Output {
     err.on('error', () => {});
   }
 
-  /** Queues text for stdout; false means the reader is slow and the producer should wait for drain(). */
-  stdout(text: string): boolean {
-    if (!this.stdoutOpen || text === '') return this.stdoutOpen;
+  /** Queues text (or bytes) for stdout; false means the reader is slow and the producer should wait for drain(). */
+  stdout(text: Chunk): boolean {
+    if (!this.stdoutOpen || text.length === 0) return this.stdoutOpen;
     this.batch.push(text);
     this.batchLength += text.length;
     if (!this.scheduled) {
@@ -45,22 +49,22 @@ export class Output {
     this.batch = [];
     if (this.batchLength < LARGE) {
       this.batchLength = 0;
-      this.out.write(batch.length === 1 ? batch[0] : batch.join(''));
+      this.out.write(batch.length === 1 ? batch[0] : join(batch));
       return;
     }
     // Something large is in it: join only the small pieces around it, never copy the large one again.
     this.batchLength = 0;
-    let small: string[] = [];
+    let small: Chunk[] = [];
     for (const text of batch) {
       if (text.length < LARGE) {
         small.push(text);
         continue;
       }
-      if (small.length) this.out.write(small.join(''));
+      if (small.length) this.out.write(join(small));
       small = [];
       this.out.write(text);
     }
-    if (small.length) this.out.write(small.join(''));
+    if (small.length) this.out.write(join(small));
   }
 
   /** Resolves when stdout has room again (at once when it has). */
@@ -109,4 +113,10 @@ export class Output {
     this.releaseDrain();
     for (const listener of this.stdoutClosedListeners) listener();
   }
+}
+
+/** One write for many chunks: a string when all are text, else the bytes of all of them. */
+function join(chunks: Chunk[]): Chunk {
+  if (chunks.every((chunk) => typeof chunk === 'string')) return chunks.join('');
+  return Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)));
 }

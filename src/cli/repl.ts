@@ -9,6 +9,7 @@ import type { Live } from './connect.ts';
 import type { LineQueue } from './line-queue.ts';
 import { reportError } from './lifecycle.ts';
 import type { Output } from './output.ts';
+import { awaitTurn } from './turn-timeout.ts';
 
 export interface ReplOptions {
   live: Live;
@@ -19,6 +20,8 @@ export interface ReplOptions {
   showPrompt?: (text: string) => void;
   /** Resolves when the REPL must stop at once (Ctrl-C twice, SIGTERM): the exit code. */
   stop: Promise<number>;
+  /** --turn-timeout: seconds a turn may take before it is interrupted and reported. */
+  turnTimeout?: number;
 }
 
 /** What a line asks for next: go on, or quit with an exit code. */
@@ -161,7 +164,7 @@ async function runLine(line: string, options: ReplOptions): Promise<Next> {
   const { session } = options.live;
   if (!line.startsWith(':')) {
     if (!session.threadId) await session.startThread();
-    await (await session.startTurn(line)).done;
+    await awaitTurn(session, await session.startTurn(line), options.turnTimeout);
     return GO_ON;
   }
   const [name = ''] = line.slice(1).split(/\s+/, 1);

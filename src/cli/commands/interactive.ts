@@ -24,7 +24,7 @@ export function interactiveCommand(options: CommonOptions): Promise<number> {
       defaultFormat: 'raw',
       prompter: interactive ? terminalPrompter(lines, output) : undefined,
     });
-    signals.attach(live.session);
+    signals.attach(live.session, live.transport);
     const threadId = options.threadId ? await live.session.resumeThread(options.threadId) : await live.session.startThread();
     output.stderrLine(color.dim(`codex-dbg: thread ${threadId} (${options.threadId ? 'resumed' : 'new'}); :help for commands`));
     return runRepl({
@@ -33,6 +33,7 @@ export function interactiveCommand(options: CommonOptions): Promise<number> {
       lines,
       color,
       stop: signals.stop,
+      turnTimeout: options.turnTimeout,
       showPrompt: interactive
         ? (text) => {
             readline.setPrompt(color.dim(text));
