@@ -167,7 +167,7 @@ describe('bad input: exit 2, one clear line, no stack trace', () => {
     [['--nope'], /Unknown option `--nope`/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['exec'], /missing required args for command `exec <prompt>`/],
-    [['exec', 'hi', '--turn-timeout=-1'], /--turn-timeout: expected a number of seconds above 0/],
+    [['exec', 'hi', '--turn-timeout=-1'], /--turn-timeout -1: expected a number of seconds above 0/],
     [['call'], /missing required args for command `call <method> \[json-params\]`/],
     [['call', 'thread/list', '[1,'], /params are not valid JSON/],
     [['replay', 'missing.jsonl'], /missing\.jsonl: ENOENT/],
