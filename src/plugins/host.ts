@@ -48,6 +48,8 @@ const EXPIRED = Symbol('expired');
 
 export class PluginHost {
   readonly counts: AnswerCounts = { invalidResults: 0, malformedParams: 0 };
+  /** Check failures already told (by plugin and method, or by method): a burst gets one line, and the count at the end. */
+  private readonly told = new Set<string>();
   private readonly contexts = new Map<Plugin, PluginContext>();
   private readonly items = new Map<string, Record<string, unknown>>();
   private readonly setUp: Plugin[] = [];
@@ -126,7 +128,7 @@ export class PluginHost {
     const malformed = paramsProblem(request.method, request.params);
     if (malformed !== undefined) {
       this.counts.malformedParams++;
-      this.options.log(`${describe(request)} has malformed params (${malformed}); sending the safe reply without asking the plugins`);
+      this.tellOnce(`malformed ${request.method}`, `${describe(request)} has malformed params (${malformed}); sending the safe reply without asking the plugins`);
       return undefined;
     }
     for (const { plugin } of this.plugins) {
@@ -157,8 +159,15 @@ export class PluginHost {
     problem ??= resultProblem(request.method, copy);
     if (problem === undefined) return { result: copy };
     this.counts.invalidResults++;
-    this.options.log(`plugin "${plugin.name}" gave an invalid result for ${describe(request)} (${problem}); sending the safe reply instead`);
+    this.tellOnce(`invalid ${plugin.name} ${request.method}`, `plugin "${plugin.name}" gave an invalid result for ${describe(request)} (${problem}); sending the safe reply instead`);
     return undefined;
+  }
+
+  /** The first occurrence of each kind of check failure is told; the rest are counted for the line at the end. */
+  private tellOnce(kind: string, text: string): void {
+    if (this.told.has(kind)) return;
+    this.told.add(kind);
+    this.options.log(text);
   }
 
   /** Feeds the observers, then returns what the formatter makes of the message (or undefined). */

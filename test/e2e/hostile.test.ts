@@ -309,3 +309,56 @@ describe('11. smaller faults', () => {
     await expectGone(pidsIn(readRecording(join(dir, 'rec.jsonl'))));
   });
 });
+
+describe('issue 14: what reaches a handler and what leaves it is checked', () => {
+  const repliesById = (lines: Line[]) =>
+    new Map(
+      (lines.filter((l) => l.type === 'message' && l.dir === 'out' && !('method' in (l.message as object))) as { message: Record<string, unknown> }[]).map(({ message }) => {
+        const { id, ...reply } = message;
+        // currentTime/read's safe reply is the time: compare its shape.
+        const result = reply.result as { currentTimeAt?: unknown } | undefined;
+        return [id, typeof result?.currentTimeAt === 'number' ? { result: { currentTimeAt: 'a number' } } : reply];
+      }),
+    );
+
+  test('malformed params of each of the 11 methods: with ask, policy and auto-approve, the same safe replies as with no plugin; one line per method and a sum', async () => {
+    const dir = tempDir('rules');
+    const rules = join(dir, 'rules.json');
+    writeFileSync(rules, JSON.stringify({ commands: [{ match: '*', decision: 'allow' }], files: [{ path: '**', decision: 'allow' }] }));
+    const bare = await fault('malformed', ['exec', 'hi']);
+    expect(bare.result.exitCode).toBe(0);
+    const plugged = await fault('malformed', ['exec', 'hi', '--plugin', 'ask', '--plugin', `policy:file=${rules}`, '--auto-approve']);
+    expect(plugged.result.exitCode).toBe(0);
+    expectAnsweredOnce(plugged.lines);
+    const expected = repliesById(bare.lines);
+    expect(expected.size).toBe(21);
+    expect(repliesById(plugged.lines)).toEqual(expected);
+    for (const [, reply] of expected) expect((reply as { error?: { code: number } }).error?.code).not.toBe(-32603);
+    const told = plugged.result.stderr.split('\n').filter((l) => l.includes('has malformed params'));
+    expect(told).toHaveLength(11);
+    expect(plugged.result.stderr).toContain('the safe reply was sent instead for 0 invalid plugin results and 21 server requests with malformed params');
+  });
+
+  test('a handler result of the wrong shape is replaced by the safe reply, and the user is told once', async () => {
+    const dir = tempDir('shape');
+    const plugin = join(dir, 'legacy-words.mjs');
+    writeFileSync(
+      plugin,
+      `export default { name: 'legacy-words', handlers: { 'item/commandExecution/requestApproval': () => ({ decision: 'approved' }), 'item/fileChange/requestApproval': () => null, 'item/permissions/requestApproval': () => ({ permissions: {}, scope: 'forever' }) } };`,
+    );
+    const { result, lines } = await fault('requests', ['--plugin', plugin, 'exec', 'hi']);
+    expect(result.exitCode).toBe(0);
+    expectAnsweredOnce(lines);
+    const told = result.stderr.split('\n').filter((l) => l.includes('gave an invalid result'));
+    expect(told).toHaveLength(3);
+    expect(told[0]).toMatch(/^(codex-dbg: )?plugin "legacy-words" gave an invalid result for item\/commandExecution\/requestApproval \(id \d+\) \(decision: .*"approved".*\); sending the safe reply instead$/);
+    expect(result.stderr).toContain('the safe reply was sent instead for 3 invalid plugin results and 0 server requests with malformed params');
+    const sent = (method: string) => {
+      const asked = lines.find((l) => l.type === 'message' && l.dir === 'in' && (l.message as { method?: string }).method === method) as { message: { id: number } };
+      return (lines.find((l) => l.type === 'message' && l.dir === 'out' && (l.message as { id?: number }).id === asked.message.id && !('method' in (l.message as object))) as { message: unknown }).message;
+    };
+    expect(sent('item/commandExecution/requestApproval')).toMatchObject({ result: { decision: 'decline' } });
+    expect(sent('item/fileChange/requestApproval')).toMatchObject({ result: { decision: 'decline' } });
+    expect(sent('item/permissions/requestApproval')).toMatchObject({ result: { permissions: {}, scope: 'turn' } });
+  });
+});

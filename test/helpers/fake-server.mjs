@@ -52,7 +52,7 @@ const serverRequests = [
   ['item/fileChange/requestApproval', { threadId: THREAD, turnId: 't', itemId: 'i2', startedAtMs: 1 }],
   ['item/tool/requestUserInput', { threadId: THREAD, turnId: 't', itemId: 'i3', isBlocking: true, questions: [] }],
   ['mcpServer/elicitation/request', { threadId: THREAD, turnId: 't', serverName: 's', mode: 'form', message: 'm', requestedSchema: {} }],
-  ['item/permissions/requestApproval', { threadId: THREAD, turnId: 't', itemId: 'i4', cwd: '/', reason: null, permissions: {} }],
+  ['item/permissions/requestApproval', { threadId: THREAD, turnId: 't', itemId: 'i4', startedAtMs: 1, cwd: '/', reason: null, permissions: {} }],
   ['item/tool/call', { threadId: THREAD, turnId: 't', callId: 'c', namespace: null, tool: 'lookup', arguments: {} }],
   ['account/chatgptAuthTokens/refresh', { reason: 'unauthorized' }],
   ['attestation/generate', {}],

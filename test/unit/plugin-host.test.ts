@@ -193,14 +193,20 @@ describe('PluginHost: what reaches a handler and what leaves it is checked', () 
     expect(logs[0]).toMatch(/^execCommandApproval \(id 7\) has malformed params \(Invalid type: Expected Object but received null\)/);
   });
 
-  test('at the end, one line sums up what the checks replaced', async () => {
-    const wrong = definePlugin({ name: 'wrong', handlers: { 'item/fileChange/requestApproval': () => null as never } });
+  test('each kind of failure is told once (by plugin and method); at the end, one line sums up what the checks replaced', async () => {
+    const wrong = definePlugin({ name: 'wrong', handlers: { 'item/fileChange/requestApproval': () => null as never, 'currentTime/read': () => ({ currentTimeAt: 'now' }) } });
     const { h, logs } = host([wrong]);
-    await h.answer(request('item/fileChange/requestApproval'));
-    await h.answer(request('item/fileChange/requestApproval'));
+    for (let i = 0; i < 3; i++) await h.answer(request('item/fileChange/requestApproval'));
+    await h.answer(request('currentTime/read', { threadId: 't' }));
     await h.answer(request('currentTime/read', null));
+    await h.answer(request('currentTime/read', { threadId: 1 }));
     await h.dispose();
-    expect(logs.at(-1)).toBe('the safe reply was sent instead for 2 invalid plugin results and 1 server request with malformed params');
+    expect(logs).toEqual([
+      expect.stringMatching(/^plugin "wrong" gave an invalid result for item\/fileChange\/requestApproval \(id 7\)/),
+      expect.stringMatching(/^plugin "wrong" gave an invalid result for currentTime\/read \(id 7\) \(currentTimeAt: /),
+      expect.stringMatching(/^currentTime\/read \(id 7\) has malformed params \(Invalid type: Expected Object but received null\)/),
+      'the safe reply was sent instead for 4 invalid plugin results and 2 server requests with malformed params',
+    ]);
   });
 });
 
