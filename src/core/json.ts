@@ -3,14 +3,32 @@
 // writer with its own stack then: the same text, written compactly. Like JSON.stringify it throws on a
 // BigInt or a cycle, and returns undefined for a value JSON cannot hold (a function, a symbol, undefined).
 
+/** Deeper than this, indenting is no help to a reader and its text grows with the square of the depth. */
+const MAX_INDENT_DEPTH = 100;
+/** How many nodes the depth probe looks at before it stops and lets JSON.stringify decide. */
+const PROBE_NODES = 100_000;
+
 /** JSON text for `value`, indented when `indent` is given and the value is not too deep to indent. */
 export function toJson(value: unknown, indent?: number): string | undefined {
+  const indented = indent !== undefined && indent > 0 && !deeperThan(value, MAX_INDENT_DEPTH);
   try {
-    return JSON.stringify(value, null, indent);
+    return JSON.stringify(value, null, indented ? indent : undefined);
   } catch (error) {
     if (!isStackOverflow(error)) throw error;
     return writeDeep(value);
   }
+}
+
+/** Whether objects and arrays nest more than `limit` levels in `value` (a cycle nests for ever). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let visited = 0; stack.length > 0 && visited < PROBE_NODES; visited++) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= limit) return true;
+    for (const inner of Object.values(node)) if (typeof inner === 'object' && inner !== null) stack.push([inner, depth + 1]);
+  }
+  return false;
 }
 
 /** Like toJson, but a value JSON cannot hold (a function, a symbol, undefined) throws a TypeError that says so. */

@@ -11,6 +11,10 @@ describe('toJson', () => {
       expect(toJson(value, 2)).toBe(JSON.stringify(value, null, 2));
     }
     expect(toJson(undefined)).toBeUndefined();
+    // Indented up to 100 levels; deeper, compact (indented text grows with the square of the depth).
+    const nested = (levels: number) => JSON.parse(`${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`);
+    expect(toJson(nested(99), 2)).toBe(JSON.stringify(nested(99), null, 2));
+    expect(toJson(nested(101), 2)).toBe(JSON.stringify(nested(101)));
     expect(() => toJsonText(() => 1)).toThrow('a function is not JSON');
   });
 
@@ -29,7 +33,7 @@ describe('toJson', () => {
     let inner = cyclic;
     while (typeof inner.a === 'object' && Object.keys(inner.a as object).length > 0) inner = inner.a as Record<string, unknown>;
     inner.a = cyclic;
-    expect(() => toJson(cyclic)).toThrow(/circular/);
+    expect(() => toJson(cyclic)).toThrow(/circular|cyclic/i);
   });
 });
 
