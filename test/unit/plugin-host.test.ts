@@ -194,7 +194,7 @@ describe('PluginHost: what reaches a handler and what leaves it is checked', () 
   });
 
   test('each kind of failure is told once (by plugin and method); at the end, one line sums up what the checks replaced', async () => {
-    const wrong = definePlugin({ name: 'wrong', handlers: { 'item/fileChange/requestApproval': () => null as never, 'currentTime/read': () => ({ currentTimeAt: 'now' }) } });
+    const wrong = definePlugin({ name: 'wrong', handlers: { 'item/fileChange/requestApproval': () => null as never, 'currentTime/read': () => ({ currentTimeAt: 'now' }) as never } });
     const { h, logs } = host([wrong]);
     for (let i = 0; i < 3; i++) await h.answer(request('item/fileChange/requestApproval'));
     await h.answer(request('currentTime/read', { threadId: 't' }));
