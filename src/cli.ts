@@ -4,13 +4,29 @@ import { main } from './cli/main.ts';
 import { reportError } from './cli/lifecycle.ts';
 
 main(process.argv).then(
-  (code) => {
+  async (code) => {
     process.exitCode = code;
-    // Let pending writes finish, then leave even if a stray handle (stdin) is still open.
-    setImmediate(() => process.exit(code));
+    // Let pending writes finish (a slow reader of a pipe must still get the last lines), then leave even
+    // if a stray handle (stdin) is still open.
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
   },
-  (error) => {
-    process.exitCode = reportError(error, true);
-    process.exit(process.exitCode);
+  async (error) => {
+    const code = reportError(error, true);
+    process.exitCode = code;
+    await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+    process.exit(code);
   },
 );
+
+/** Resolves once what was written to `stream` has been handed on, or after a bound (a reader that never reads). */
+function flushed(stream: NodeJS.WriteStream, boundMs = 10_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, boundMs);
+    timer.unref();
+    stream.write('', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

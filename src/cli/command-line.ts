@@ -127,7 +127,7 @@ export const FLAGS: FlagSpec[] = [
   { name: 'scripted-model', value: '<script.json>', description: 'run codex offline against a scripted model on 127.0.0.1, with a throwaway CODEX_HOME', commands: ['', 'exec', 'call'], complete: 'file' },
   { name: 'json', description: 'the same as one JSON object', commands: ['stats'] },
   { name: 'top', value: '<n>', description: 'how many methods to list (default: 10)', commands: ['stats'] },
-  { name: 'turn-timeout', value: '<seconds>', description: 'give up on the turn after this many seconds (exit 4)', commands: ['exec'] },
+  { name: 'turn-timeout', value: '<seconds>', description: 'give up on a turn after this many seconds: interrupt it (exec: exit 4)', commands: THREAD },
   { name: 'request-timeout', value: '<ms>', description: 'how long to wait for a reply to each request (default: 30000)', commands: SERVER },
   { name: 'handler-timeout', value: '<ms>', description: 'how long a plugin may take to answer a server request; 0: no limit (default: 10000)', commands: PLUGINS },
   { name: 'max-line-bytes', value: '<n>', description: 'largest server line accepted, in bytes (default: 134217728)', commands: SERVER },

@@ -3,10 +3,11 @@
 // Data flows one way: transport message → decoded message → plugins → reply or output. A server request
 // the server withdraws before the plugins answer (serverRequest/resolved, or its turn ended) gets no reply.
 import { Connection, type Reply, type TrafficEntry } from '../core/connection.ts';
+import { DbgError, ExitCode, RpcError } from '../core/errors.ts';
 import type { RequestId, RequestMessage } from '../core/messages.ts';
 import type { CloseInfo, Transport } from '../core/transport.ts';
 import type { Capabilities } from '../codex/protocol.ts';
-import { ServerRequests } from '../codex/server-requests.ts';
+import { ServerRequests } from '../codex/waiting-requests.ts';
 import { Session, type ClientInfo, type ThreadParams } from '../codex/session.ts';
 import type { PluginHost } from '../plugins/host.ts';
 import type { Recorder } from '../recording/recorder.ts';
@@ -77,7 +78,8 @@ export async function connect(options: LiveOptions): Promise<Live> {
     await session.initialize(options.clientInfo, host.capabilities(options.capabilities));
   } catch (error) {
     await transport.close(500);
-    throw error;
+    // A server that refuses initialize failed to start (exit 3), like one that dies during it.
+    throw error instanceof RpcError ? new DbgError('E_RPC', `the server failed to start: ${error.message}`, { exitCode: ExitCode.serverFailed, cause: error }) : error;
   }
   return { transport, connection, session, requests };
 }

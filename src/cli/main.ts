@@ -13,7 +13,7 @@ import { readCommonOptions } from './options.ts';
 import { parseArgs, type ParsedArgs } from './parse-args.ts';
 import { reportError } from './lifecycle.ts';
 import { completionScript } from './shell-completion.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
 import { VERSION } from '../version.ts';
 
 /** `argv` is process.argv: the runtime and the script come first. */
@@ -33,11 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'help') return print(helpFor(args[0]));
     if (command === 'completion') return print(completionFor(String(args[0])).trimEnd());
     const options = readCommonOptions(raw);
-    if (command === 'exec') {
-      const turnTimeout = raw.turnTimeout === undefined ? undefined : Number(raw.turnTimeout);
-      if (turnTimeout !== undefined && !(turnTimeout > 0)) throw usageError('--turn-timeout: expected a number of seconds above 0');
-      return await execCommand(String(args[0]), options, { turnTimeout });
-    }
+    if (command === 'exec') return await execCommand(String(args[0]), options);
     if (command === 'call') return await callCommand(String(args[0]), args[1], options);
     if (command === 'demo') return await demoCommand(options);
     if (command === 'replay') return await replayCommand(String(args[0]), options);

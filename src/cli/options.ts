@@ -18,6 +18,8 @@ export interface CommonOptions {
   cwd?: string;
   requestTimeout: number;
   handlerTimeout: number;
+  /** Seconds a turn may take (exec and the interactive session); undefined: no limit. */
+  turnTimeout?: number;
   maxLineBytes: number;
   serverLog: boolean;
   color: boolean;
@@ -52,12 +54,25 @@ function picklistFlag<T extends readonly string[]>(flag: string, values: T, give
 
 const PositiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 const NonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** Seconds, fractions allowed; finite (Infinity is no number of seconds: leave the flag out for no limit). */
+const PositiveSeconds = v.pipe(v.number(), v.finite(), v.gtValue(0));
 
+/**
+ * A whole number (Infinity and 1.5 are refused). Timeouts of any length are honoured exactly, also past
+ * setTimeout's 2^31 − 1 ms (core/timers.ts chains them).
+ */
 function numberFlag(flag: string, given: unknown, fallback: number, schema: v.GenericSchema<number> = PositiveInt): number {
   if (given === undefined) return fallback;
   const parsed = v.safeParse(schema, typeof given === 'string' && given.trim() !== '' ? Number(given) : given);
   if (!parsed.success) throw usageError(`${flag} ${String(given)}: expected a whole number${schema === PositiveInt ? ' above 0' : ''}`);
   return parsed.output as number;
+}
+
+function secondsFlag(flag: string, given: unknown): number | undefined {
+  if (given === undefined) return undefined;
+  const parsed = v.safeParse(PositiveSeconds, typeof given === 'string' && given.trim() !== '' ? Number(given) : given);
+  if (!parsed.success) throw usageError(`${flag} ${String(given)}: expected a number of seconds above 0`);
+  return parsed.output;
 }
 
 function stringFlag(flag: string, given: unknown): string | undefined {
@@ -88,6 +103,7 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
     cwd: stringFlag('--cwd', raw.cwd),
     requestTimeout: numberFlag('--request-timeout', raw.requestTimeout, 30_000),
     handlerTimeout: numberFlag('--handler-timeout', raw.handlerTimeout, 10_000, NonNegativeInt),
+    turnTimeout: secondsFlag('--turn-timeout', raw.turnTimeout),
     maxLineBytes: numberFlag('--max-line-bytes', raw.maxLineBytes, 128 * 1024 * 1024),
     serverLog: Boolean(raw.serverLog),
     color: raw.color !== false,

@@ -1,8 +1,12 @@
 // Where text goes: formatted output to stdout (batched per read from the server and flushed in a
 // microtask, with backpressure reported), and codex-dbg's own lines to stderr. A reader that goes away
-// (`| head -1`) ends output quietly, never a trace. At a terminal with a live prompt, every write is
-// wrapped so the prompt is taken off the screen first and drawn again after (see terminal.ts).
+// (`| head -1`) ends output quietly, never a trace. Output is text, or bytes where a formatter must write
+// exactly what arrived (raw output of a line that is not valid UTF-8). At a terminal with a live prompt,
+// every write is wrapped so the prompt is taken off the screen first and drawn again after (see terminal.ts).
+import { Buffer } from 'node:buffer';
 import type { Writable } from 'node:stream';
+
+type Chunk = string | Uint8Array;
 
 export type Stream = 'stdout' | 'stderr';
 
@@ -18,7 +22,7 @@ export interface LiveArea {
 const LARGE = 1024 * 1024;
 
 export class Output {
-  private batch: string[] = [];
+  private batch: Chunk[] = [];
   private batchLength = 0;
   private scheduled = false;
   private stdoutOpen = true;
@@ -43,9 +47,9 @@ export class Output {
     this.live = live;
   }
 
-  /** Queues text for stdout; false means the reader is slow and the producer should wait for drain(). */
-  stdout(text: string): boolean {
-    if (!this.stdoutOpen || text === '') return this.stdoutOpen;
+  /** Queues text (or bytes) for stdout; false means the reader is slow and the producer should wait for drain(). */
+  stdout(text: Chunk): boolean {
+    if (!this.stdoutOpen || text.length === 0) return this.stdoutOpen;
     this.batch.push(text);
     this.batchLength += text.length;
     if (!this.scheduled) {
@@ -62,28 +66,29 @@ export class Output {
     this.batch = [];
     this.live?.clear('stdout');
     this.writeBatch(batch);
-    this.live?.wrote('stdout', batch[batch.length - 1] as string);
+    const last = batch[batch.length - 1];
+    this.live?.wrote('stdout', typeof last === 'string' ? last : Buffer.from(last).toString());
   }
 
-  private writeBatch(batch: string[]): void {
+  private writeBatch(batch: Chunk[]): void {
     if (this.batchLength < LARGE) {
       this.batchLength = 0;
-      this.out.write(batch.length === 1 ? batch[0] : batch.join(''));
+      this.out.write(batch.length === 1 ? batch[0] : join(batch));
       return;
     }
     // Something large is in it: join only the small pieces around it, never copy the large one again.
     this.batchLength = 0;
-    let small: string[] = [];
+    let small: Chunk[] = [];
     for (const text of batch) {
       if (text.length < LARGE) {
         small.push(text);
         continue;
       }
-      if (small.length) this.out.write(small.join(''));
+      if (small.length) this.out.write(join(small));
       small = [];
       this.out.write(text);
     }
-    if (small.length) this.out.write(small.join(''));
+    if (small.length) this.out.write(join(small));
   }
 
   /** Resolves when stdout has room again (at once when it has). */
@@ -134,4 +139,10 @@ export class Output {
     this.releaseDrain();
     for (const listener of this.stdoutClosedListeners) listener();
   }
+}
+
+/** One write for many chunks: a string when all are text, else the bytes of all of them. */
+function join(chunks: Chunk[]): Chunk {
+  if (chunks.every((chunk) => typeof chunk === 'string')) return chunks.join('');
+  return Buffer.concat(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)));
 }

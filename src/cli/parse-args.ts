@@ -17,7 +17,7 @@
 import { cac, type CAC, type Command } from 'cac';
 import { usageError } from '../core/errors.ts';
 import { argsSyntax, COMMANDS, FLAGS, findCommand, flagSyntax, flagText, flagsOf, optionKey, type CommandName, type CommandSpec, type FlagSpec } from './command-line.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
 
 export type OptionValue = string | string[] | boolean;
 

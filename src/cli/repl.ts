@@ -9,7 +9,7 @@ import { closeError } from '../core/connection.ts';
 import { DbgError, ExitCode, toDbgError, usageError } from '../core/errors.ts';
 import { CLIENT_METHODS } from '../codex/client-methods.ts';
 import { parseParamsJson } from '../codex/params.ts';
-import type { WithdrawnBecause } from '../codex/server-requests.ts';
+import type { WithdrawnBecause } from '../codex/waiting-requests.ts';
 import { ASK_CHOICES } from '../plugins/builtin/ask.ts';
 import type { Colors } from '../plugins/contract.ts';
 import type { Live } from './connect.ts';
@@ -20,7 +20,7 @@ import { reportError } from './lifecycle.ts';
 import type { Output } from './output.ts';
 import { QuestionQueue, questionPrompt, terminalQuestionView } from './prompter.ts';
 import { completeLine, type ArgumentKind } from './repl-completion.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
 
 /** What the REPL needs of the terminal's line editor (terminal.ts). */
 export interface PromptLine {
@@ -28,6 +28,7 @@ export interface PromptLine {
   /** Drops a line just entered from the in-memory history (an answer). */
   forget(line: string): void;
 }
+import { awaitTurn } from './turn-timeout.ts';
 
 export interface ReplOptions {
   output: Output;
@@ -38,6 +39,8 @@ export interface ReplOptions {
   terminal?: PromptLine;
   /** Where typed lines are kept between sessions. */
   history?: History;
+  /** --turn-timeout: seconds a turn may take before it is interrupted and reported. */
+  turnTimeout?: number;
 }
 
 /** What a line asks for next: go on, or quit with an exit code. */
@@ -211,6 +214,8 @@ export class Repl {
   });
   /** Thread ids from thread/list, fetched once for completion. */
   private listed: Promise<string[]> | undefined;
+  /** A turn given up on by --turn-timeout: interrupted, but the server may never say it ended. */
+  private abandonedTurn: string | undefined;
 
   constructor(private readonly options: ReplOptions) {
     this.questions = options.terminal ? new QuestionQueue(terminalQuestionView(options.output, options.color, () => this.refreshPrompt())) : undefined;
@@ -295,7 +300,7 @@ export class Repl {
       if (next.quit) return this.finish(next.code);
     }
     const running = this.liveSession?.session.running;
-    if (running) {
+    if (running && running.turnId !== this.abandonedTurn) {
       if (this.options.terminal) this.say('codex-dbg: input ended; waiting for the running turn (Ctrl-C interrupts it)');
       await running.done;
     }
@@ -339,11 +344,22 @@ export class Repl {
     }
     if (!session.threadId) await session.startThread();
     const turn = await session.startTurn(text);
+    const done = awaitTurn(session, turn, this.options.turnTimeout).catch((error: unknown) => {
+      this.abandonedTurn = turn.turnId;
+      throw error;
+    });
     if (!this.options.terminal) {
-      await turn.done;
+      await done;
       return GO_ON;
     }
-    turn.done.then(() => this.refreshPrompt());
+    done.then(
+      () => this.refreshPrompt(),
+      (error: unknown) => {
+        const dbgError = toDbgError(error);
+        this.say(this.options.color.red(`error [${dbgError.code}]: ${dbgError.message}`));
+        this.refreshPrompt();
+      },
+    );
     return GO_ON;
   }
 

@@ -19,7 +19,7 @@ import { connect, type Live } from './connect.ts';
 import type { Scope } from './lifecycle.ts';
 import { threadParams, type CommonOptions } from './options.ts';
 import { Output } from './output.ts';
-import { didYouMean } from './suggest.ts';
+import { didYouMean } from '../util/did-you-mean.ts';
 
 export const CLIENT_INFO = { name: 'codex_dbg', title: 'codex-dbg', version: VERSION };
 

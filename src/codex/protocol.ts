@@ -1,6 +1,8 @@
-// The server→client requests of codex app-server (0.169.0), written by hand from the schema that the pinned
-// binary generates (`codex app-server generate-json-schema`). Only what handlers need is typed; unknown fields
-// still pass through. test/unit/protocol.test.ts checks this list against the binary's own schema.
+// The server→client requests of codex app-server (0.169.0), from the schema that the pinned binary generates
+// (`codex app-server generate-json-schema`). test/unit/protocol.test.ts checks this list against the binary's
+// own schema; the types of each request's params and reply come from the schemas in server-requests.ts.
+import type * as v from 'valibot';
+import type { ServerRequestSchemas } from './server-requests.ts';
 
 export const SERVER_REQUEST_METHODS = [
   'item/commandExecution/requestApproval',
@@ -18,97 +20,15 @@ export const SERVER_REQUEST_METHODS = [
 
 export type ServerRequestMethod = (typeof SERVER_REQUEST_METHODS)[number];
 
-type Loose = { [extra: string]: unknown };
+/** Each server request's params and reply, as server-requests.ts checks them (so types and checks cannot drift). */
+export type ServerRequests = {
+  [M in ServerRequestMethod]: { params: v.InferOutput<ServerRequestSchemas[M]['params']>; result: v.InferOutput<ServerRequestSchemas[M]['result']> };
+};
 
-export type CommandApprovalDecision =
-  | 'accept'
-  | 'acceptForSession'
-  | 'decline'
-  | 'cancel'
-  | { acceptWithExecpolicyAmendment: { execpolicy_amendment: string[] } }
-  | { applyNetworkPolicyAmendment: { network_policy_amendment: { host: string; action: string } } };
-
-export type FileChangeApprovalDecision = 'accept' | 'acceptForSession' | 'decline' | 'cancel';
-
+export type CommandApprovalDecision = ServerRequests['item/commandExecution/requestApproval']['result']['decision'];
+export type FileChangeApprovalDecision = ServerRequests['item/fileChange/requestApproval']['result']['decision'];
 /** The legacy (v1) approval vocabulary. */
-export type ReviewDecision =
-  | 'approved'
-  | 'approved_for_session'
-  | 'approved_mcp_policy_amendment'
-  | 'timed_out'
-  | 'abort'
-  | { approved_execpolicy_amendment: { proposed_execpolicy_amendment: string[] } }
-  | { network_policy_amendment: Loose }
-  | { denied: { rejection: string } };
-
-interface TurnScoped extends Loose {
-  threadId: string;
-  turnId: string;
-}
-
-export interface ServerRequests {
-  'item/commandExecution/requestApproval': {
-    params: TurnScoped & {
-      itemId: string;
-      startedAtMs: number;
-      kind?: 'command' | 'humanCommand' | 'writeStdin';
-      approvalId?: string | null;
-      command?: string | null;
-      cwd?: string | null;
-      reason?: string | null;
-      availableDecisions?: CommandApprovalDecision[] | null;
-    };
-    result: { decision: CommandApprovalDecision };
-  };
-  'item/fileChange/requestApproval': {
-    params: TurnScoped & { itemId: string; startedAtMs: number; reason?: string | null; grantRoot?: string | null };
-    result: { decision: FileChangeApprovalDecision };
-  };
-  'item/tool/requestUserInput': {
-    params: TurnScoped & {
-      itemId: string;
-      isBlocking: boolean;
-      questions: {
-        id: string;
-        header: string;
-        question: string;
-        isOther?: boolean;
-        isSecret?: boolean;
-        options: { label: string; description: string }[] | null;
-      }[];
-    };
-    result: { answers: Record<string, { answers: string[] }> };
-  };
-  'mcpServer/elicitation/request': {
-    params: Loose & { threadId: string; turnId: string | null; serverName: string; mode: string; message?: string };
-    result: { action: 'accept' | 'decline' | 'cancel'; content: unknown; _meta?: unknown };
-  };
-  'item/permissions/requestApproval': {
-    params: TurnScoped & { itemId: string; cwd: string; reason: string | null; permissions: Loose };
-    result: { permissions: Loose; scope?: 'turn' | 'session'; strictAutoReview?: boolean | null };
-  };
-  'item/tool/call': {
-    params: TurnScoped & { callId: string; namespace: string | null; tool: string; arguments: unknown };
-    result: {
-      contentItems: ({ type: 'inputText'; text: string } | { type: 'inputImage'; imageUrl: string } | { type: 'inputAudio'; audioUrl: string })[];
-      success: boolean;
-    };
-  };
-  'account/chatgptAuthTokens/refresh': {
-    params: Loose & { reason: 'unauthorized'; previousAccountId?: string | null };
-    result: { accessToken: string; chatgptAccountId: string; chatgptPlanType: string | null };
-  };
-  'attestation/generate': { params: Loose; result: { token: string } };
-  'currentTime/read': { params: Loose & { threadId: string }; result: { currentTimeAt: number } };
-  applyPatchApproval: {
-    params: Loose & { conversationId: string; callId: string; fileChanges: Record<string, unknown>; reason: string | null };
-    result: { decision: ReviewDecision };
-  };
-  execCommandApproval: {
-    params: Loose & { conversationId: string; callId: string; command: string[]; cwd: string; reason: string | null };
-    result: { decision: ReviewDecision };
-  };
-}
+export type ReviewDecision = ServerRequests['execCommandApproval']['result']['decision'];
 
 /** `initialize` capabilities a client (and so a plugin) can ask for. */
 export interface Capabilities {

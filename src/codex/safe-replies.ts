@@ -31,8 +31,11 @@ const defaults: Defaults = {
   execCommandApproval: () => ({ result: { decision: { denied: { rejection: `${NO_HANDLER}; declined by default` } } } }),
 };
 
+/** By method, in a Map: a method named "constructor" or "__proto__" must not find Object.prototype's members. */
+const byMethod = new Map<string, (params: unknown) => Reply>(Object.entries(defaults) as [string, (params: unknown) => Reply][]);
+
 export function safeReply(method: string, params: unknown): Reply {
-  const make = (defaults as Record<string, ((params: unknown) => Reply) | undefined>)[method];
-  if (make) return make(params as never);
+  const make = byMethod.get(method);
+  if (make) return make(params);
   return { error: { code: METHOD_NOT_FOUND, message: `codex-dbg does not know the server request ${method}` } };
 }

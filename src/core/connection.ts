@@ -1,8 +1,11 @@
 // JSON-RPC over a transport: our ids and the pending map, per-request timeouts, typed error replies,
-// retry of "overloaded" (-32001) with backoff and jitter, and one reply to every server request.
-// When the transport closes, everything still pending is rejected with how it ended.
+// retry of "overloaded" (-32001) with backoff and jitter, and one reply to every server request, with its
+// id exactly as the server wrote it, whatever the handler returns. When the transport closes, everything
+// still pending is rejected with how it ended. An observer that throws is reported, never fatal.
 import { DbgError, RpcError, type ErrorCode } from './errors.ts';
-import { decodeLine, preview, type ErrorObject, type Message, type MessageKind, type NotificationMessage, type RequestId, type RequestMessage } from './messages.ts';
+import { toJson, toJsonText } from './json.ts';
+import { decodeLine, preview, rawMember, type Decoded, type ErrorObject, type Message, type MessageKind, type NotificationMessage, type RequestId, type RequestMessage } from './messages.ts';
+import { sleep, startTimer } from './timers.ts';
 import type { CloseInfo, Transport } from './transport.ts';
 
 export const OVERLOADED = -32001;
@@ -27,7 +30,7 @@ export interface ConnectionOptions {
   requestTimeoutMs: number;
   overloadRetries?: number;
   overloadBaseDelayMs?: number;
-  /** Must settle; whatever it resolves to is sent as the reply. A rejection becomes a -32603 reply. */
+  /** Must settle; whatever it resolves to is sent as the reply. A rejection, or a reply that is not JSON, becomes a -32603 reply. */
   onServerRequest: (request: RequestMessage) => Promise<Reply>;
   onNotification?: (notification: NotificationMessage) => void;
   onTraffic?: (entry: TrafficEntry) => void;
@@ -39,7 +42,7 @@ interface Pending {
   method: string;
   resolve(result: unknown): void;
   reject(error: Error): void;
-  timer: ReturnType<typeof setTimeout>;
+  cancelTimer(): void;
 }
 
 export interface RequestOptions {
@@ -48,6 +51,8 @@ export interface RequestOptions {
 
 /** Ids of requests that timed out, kept to name a late reply; the oldest are forgotten beyond this. */
 const MAX_TIMED_OUT = 1000;
+/** Distinct observer failures reported; past this they are only counted. */
+const MAX_OBSERVER_REPORTS = 10;
 
 export class Connection {
   /** Resolves once the transport has closed, with how it ended. */
@@ -59,6 +64,9 @@ export class Connection {
   private closedWith: CloseInfo | undefined;
   private arrivedAt: number | undefined;
   private markClosed: (info: CloseInfo) => void = () => {};
+  /** Server requests whose reply could not be sent (the transport was closing): one line at close says so. */
+  private unanswered = { count: 0, first: '' };
+  private readonly observerFailures = new Set<string>();
 
   constructor(
     readonly transport: Transport,
@@ -104,7 +112,7 @@ export class Connection {
         if (!(error instanceof RpcError) || error.rpcCode !== OVERLOADED || attempt >= retries) throw error;
         const delay = baseDelay * 2 ** attempt * (0.5 + Math.random());
         this.options.onProblem?.(`${method}: server overloaded, retry ${attempt + 1} of ${retries} in ${Math.round(delay)} ms`);
-        await new Promise((resolve) => setTimeout(resolve, delay));
+        await sleep(delay);
       }
     }
   }
@@ -119,7 +127,7 @@ export class Connection {
     const id = this.nextId++;
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const cancelTimer = startTimer(timeoutMs, () => {
         this.pending.delete(id);
         this.timedOut.set(id, method);
         if (this.timedOut.size > MAX_TIMED_OUT) this.timedOut.delete(this.timedOut.keys().next().value as RequestId);
@@ -129,21 +137,36 @@ export class Connection {
             `no reply to ${method} (id ${id}) within ${timeoutMs} ms; the server sends nothing back for a method it does not know`,
           ),
         );
-      }, timeoutMs);
-      this.pending.set(id, { method, resolve, reject, timer });
+      });
+      this.pending.set(id, { method, resolve, reject, cancelTimer });
       const message: RequestMessage = params === undefined ? { id, method } : { id, method, params };
       this.send('request', message).catch((error) => {
-        clearTimeout(timer);
+        cancelTimer();
         this.pending.delete(id);
         reject(error);
       });
     });
   }
 
-  private async send(kind: MessageKind, message: Message): Promise<void> {
-    const line = JSON.stringify(message);
-    this.options.onTraffic?.({ direction: 'out', kind, message, line, at: this.elapsed() });
-    await this.transport.send(line);
+  private send(kind: MessageKind, message: Message, line = toJsonText(message)): Promise<void> {
+    this.observe({ direction: 'out', kind, message, line, at: this.elapsed() });
+    return this.transport.send(line);
+  }
+
+  /** Hands traffic to the observer; one that throws (a recorder that cannot write) is reported, and the message still goes on. */
+  private observe(entry: TrafficEntry): void {
+    try {
+      this.options.onTraffic?.(entry);
+    } catch (error) {
+      this.observerFailed(`a ${entry.direction === 'in' ? 'received' : 'sent'} ${entry.kind}`, error);
+    }
+  }
+
+  private observerFailed(what: string, error: unknown): void {
+    const text = error instanceof Error ? error.message : String(error);
+    if (this.observerFailures.has(text) || this.observerFailures.size >= MAX_OBSERVER_REPORTS) return;
+    this.observerFailures.add(text);
+    this.options.onProblem?.(`could not handle ${what}: ${text}`);
   }
 
   private receive(line: string, bytes?: Uint8Array): void {
@@ -151,10 +174,11 @@ export class Connection {
     const decoded = decodeLine(line);
     if (!decoded.ok) {
       this.options.onProblem?.(`skipped a server line: ${decoded.reason}: ${preview(line)}`);
+      this.failMalformedReply(decoded);
       return;
     }
     const { kind, message } = decoded.value;
-    this.options.onTraffic?.({ direction: 'in', kind, message, line, bytes, at: this.arrivalTime() });
+    this.observe({ direction: 'in', kind, message, line, bytes, at: this.arrivalTime() });
     switch (kind) {
       case 'response':
         return this.settle(message.id, (p) => p.resolve(message.result));
@@ -165,12 +189,28 @@ export class Connection {
         }
         return this.settle(message.id, (p) => p.reject(new RpcError(p.method, message.error)));
       case 'notification':
-        this.options.onNotification?.(message);
+        try {
+          this.options.onNotification?.(message);
+        } catch (error) {
+          this.observerFailed(`the notification ${message.method}`, error);
+        }
         return;
       case 'request':
-        this.answer(message);
+        this.answer(message, line);
         return;
     }
+  }
+
+  /** A reply to one of our requests that is malformed (an error code that is not an integer) fails that request now, not at its timeout. */
+  private failMalformedReply(decoded: Extract<Decoded, { ok: false }>): void {
+    const value = decoded.value as { id?: unknown } | undefined;
+    if (typeof value !== 'object' || value === null || !('result' in value || 'error' in value)) return;
+    const id = value.id as RequestId;
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    pending.cancelTimer();
+    this.pending.delete(id);
+    pending.reject(new DbgError('E_RPC', `${pending.method} (id ${id}): the server's reply is malformed (${decoded.reason})`));
   }
 
   private settle(id: RequestId, action: (pending: Pending) => void): void {
@@ -183,35 +223,69 @@ export class Connection {
       );
       return;
     }
-    clearTimeout(pending.timer);
+    pending.cancelTimer();
     this.pending.delete(id);
     action(pending);
   }
 
-  private answer(request: RequestMessage): void {
-    this.options
-      .onServerRequest(request)
-      .catch((error: unknown): Reply => ({
-        error: { code: INTERNAL_ERROR, message: error instanceof Error ? error.message : String(error) },
-      }))
+  /** Exactly one reply, whatever the handler does: a throw, a value that is not a reply, or one JSON cannot hold becomes -32603. */
+  private answer(request: RequestMessage, line: string): void {
+    // An id JSON.parse could not keep exactly (2^60, 1e400) goes back as the server wrote it.
+    const idText = typeof request.id === 'number' && !Number.isSafeInteger(request.id) ? rawMember(line, 'id') : undefined;
+    Promise.resolve()
+      .then(() => this.options.onServerRequest(request))
+      .catch((error: unknown): Reply => ({ error: { code: INTERNAL_ERROR, message: error instanceof Error ? error.message : String(error) } }))
       .then((reply) => {
-        if (this.closedWith) return;
-        const message = 'error' in reply ? { id: request.id, error: reply.error } : { id: request.id, result: reply.result };
-        return this.send('error' in reply ? 'error' : 'response', message);
+        if (this.closedWith) return this.noteUnanswered(request, 'the server had gone');
+        const { kind, message, text } = this.replyMessage(request, reply, idText);
+        return this.send(kind, message, text);
       })
-      .catch((error: unknown) => this.options.onProblem?.(`could not answer ${request.method}: ${String(error)}`));
+      .catch((error: unknown) => this.noteUnanswered(request, error instanceof Error ? error.message : String(error)));
+  }
+
+  private replyMessage(request: RequestMessage, reply: Reply, idText: string | undefined): { kind: MessageKind; message: Message; text: string } {
+    const { id, method } = request;
+    const idJson = idText ?? (toJson(id) as string);
+    try {
+      if (!isReply(reply)) throw new TypeError('the handler gave neither a result nor an error with an integer code and a message');
+      const key = 'error' in reply ? 'error' : 'result';
+      const value = 'error' in reply ? reply.error : reply.result;
+      const body = toJsonText(value);
+      const message: Message = 'error' in reply ? { id, error: reply.error } : { id, result: reply.result };
+      return { kind: key === 'error' ? 'error' : 'response', message, text: `{"id":${idJson},"${key}":${body}}` };
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      this.options.onProblem?.(`the reply to ${method} (id ${String(id)}) could not be sent as JSON (${why}); sent error -32603 instead`);
+      const fallback: ErrorObject = { code: INTERNAL_ERROR, message: `codex-dbg could not send its reply as JSON: ${why}` };
+      return { kind: 'error', message: { id, error: fallback }, text: `{"id":${idJson},"error":${JSON.stringify(fallback)}}` };
+    }
+  }
+
+  private noteUnanswered(request: RequestMessage, why: string): void {
+    if (this.unanswered.count++ === 0) this.unanswered.first = `${request.method} (id ${String(request.id)}): ${why}`;
   }
 
   private close(info: CloseInfo): void {
     if (this.closedWith) return;
     this.closedWith = info;
     for (const [id, pending] of this.pending) {
-      clearTimeout(pending.timer);
+      pending.cancelTimer();
       pending.reject(closeError(info, `while waiting for a reply to ${pending.method}`));
       this.pending.delete(id);
     }
+    const { count, first } = this.unanswered;
+    if (count > 0) this.options.onProblem?.(`could not answer ${count} server request${count === 1 ? '' : 's'} while the connection was closing (the first: ${first})`);
     this.markClosed(info);
   }
+}
+
+function isReply(reply: unknown): reply is Reply {
+  if (typeof reply !== 'object' || reply === null) return false;
+  if (Object.hasOwn(reply, 'error')) {
+    const error = (reply as { error: Partial<ErrorObject> | null }).error;
+    return typeof error === 'object' && error !== null && Number.isInteger(error.code) && typeof error.message === 'string';
+  }
+  return Object.hasOwn(reply, 'result');
 }
 
 /** "codex app-server exited with code 1 <when>", with the transport's diagnosis (the server's last stderr lines) as details. */

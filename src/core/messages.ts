@@ -48,10 +48,11 @@ const NotificationSchema = v.looseObject({ method: v.string(), params: v.optiona
 const ResponseSchema = v.looseObject({ id: Id, result: v.unknown() });
 const ErrorSchema = v.looseObject({
   id: v.nullable(Id),
-  error: v.looseObject({ code: v.number(), message: v.string(), data: v.optional(v.unknown()) }),
+  error: v.looseObject({ code: v.pipe(v.number(), v.integer()), message: v.string(), data: v.optional(v.unknown()) }),
 });
 
-export type Decoded = { ok: true; value: Classified } | { ok: false; reason: string };
+/** A line that is not a message says why; `value` is what it parsed to, when it was JSON. */
+export type Decoded = { ok: true; value: Classified } | { ok: false; reason: string; value?: unknown };
 
 export function classify(value: unknown): Decoded {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -85,7 +86,7 @@ function looksValid(kind: MessageKind, value: Record<string, unknown>): boolean 
       return isId(value.id);
     case 'error': {
       const error = value.error as Record<string, unknown> | null;
-      return (value.id === null || isId(value.id)) && typeof error === 'object' && error !== null && typeof error.code === 'number' && typeof error.message === 'string';
+      return (value.id === null || isId(value.id)) && typeof error === 'object' && error !== null && Number.isInteger(error.code) && typeof error.message === 'string';
     }
   }
 }
@@ -94,17 +95,34 @@ function check(kind: MessageKind, schema: v.GenericSchema, value: unknown): Deco
   if (looksValid(kind, value as Record<string, unknown>)) return { ok: true, value: { kind, message: value } as Classified };
   const parsed = v.safeParse(schema, value);
   if (parsed.success) return { ok: true, value: { kind, message: value } as Classified };
-  return { ok: false, reason: `malformed ${kind}: ${describeIssues(parsed.issues)}` };
+  return { ok: false, reason: `malformed ${kind}: ${describeIssues(parsed.issues)}`, value };
 }
 
 /** valibot issues as one readable line: "id: expected number | string, got boolean". */
 export function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
     .map((issue) => {
-      const path = issue.path?.map((p) => String(p.key)).join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
+      const { path, message } = closestMatch(issue, []);
+      return path.length ? `${path.join('.')}: ${message}` : message;
     })
     .join('; ');
+}
+
+/**
+ * For a value that matched no option of a union, the option it came closest to: the issue deepest into the
+ * value, and at equal depth one about a field that is there (not missing, not merely unexpected there).
+ * "decision.denied: expected Object" says more than "expected (… | Object)". An option's issues have paths
+ * from the union's value on, so the union's own path goes first.
+ */
+function closestMatch(issue: v.BaseIssue<unknown>, parent: string[]): { path: string[]; message: string; score: number } {
+  const path = [...parent, ...(issue.path ?? []).map((p) => String(p.key))];
+  const score = path.length * 4 + (issue.input === undefined ? 0 : 2) - (issue.expected === 'never' ? 3 : 0);
+  let best = { path, message: issue.message, score };
+  for (const inner of issue.issues ?? []) {
+    const candidate = closestMatch(inner, path);
+    if (candidate.score > best.score) best = candidate;
+  }
+  return best;
 }
 
 export function decodeLine(line: string): Decoded {
@@ -114,7 +132,61 @@ export function decodeLine(line: string): Decoded {
   } catch (error) {
     return { ok: false, reason: `invalid JSON: ${(error as Error).message}` };
   }
-  return classify(value);
+  const decoded = classify(value);
+  return decoded.ok ? decoded : { ...decoded, value };
+}
+
+/**
+ * The text of a top-level member of the JSON object in `line`, exactly as written: for an id that JSON.parse
+ * cannot keep (2^60 becomes 1152921504606847000, 1e400 becomes Infinity), so a reply can carry it unchanged.
+ * The line must be valid JSON. A repeated member gives the last, as JSON.parse does.
+ */
+export function rawMember(line: string, name: string): string | undefined {
+  let found: string | undefined;
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '"') {
+      const end = stringEnd(line, i);
+      if (depth === 1 && expectKey) {
+        expectKey = false;
+        let at = end + 1;
+        while (line[at] !== ':') at++;
+        at++;
+        while (/\s/.test(line[at] ?? '')) at++;
+        if (JSON.parse(line.slice(i, end + 1)) === name) found = line.slice(at, valueEnd(line, at));
+        i = at - 1;
+        continue;
+      }
+      i = end;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      expectKey = depth === 1 && c === '{';
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectKey = true;
+    }
+  }
+  return found;
+}
+
+/** The index of the quote that closes the string opening at `start`. */
+function stringEnd(line: string, start: number): number {
+  for (let i = start + 1; i < line.length; i++) {
+    if (line[i] === '\\') i++;
+    else if (line[i] === '"') return i;
+  }
+  return line.length;
+}
+
+/** Where a scalar value (a number, a string, a literal) starting at `start` ends. */
+function valueEnd(line: string, start: number): number {
+  if (line[start] === '"') return stringEnd(line, start) + 1;
+  let i = start;
+  while (i < line.length && !/[\s,}\]]/.test(line[i])) i++;
+  return i;
 }
 
 /** A line as it can be shown in one line of a message: the first 200 characters and the length. */

@@ -79,8 +79,8 @@ export interface Plugin {
   handlerTimeoutMs?: number;
   /** Sees every message in both directions. Must not write to stdout. */
   onMessage?(entry: TrafficEntry, ctx: PluginContext): void;
-  /** A formatter: turns a message into text for stdout (or nothing). Only the one picked by --format runs. */
-  format?(entry: TrafficEntry, ctx: PluginContext): string | undefined;
+  /** A formatter: turns a message into text (or bytes) for stdout, or nothing. Only the one picked by --format runs. */
+  format?(entry: TrafficEntry, ctx: PluginContext): string | Uint8Array | undefined;
   setup?(ctx: PluginContext): Awaitable<void>;
   dispose?(): Awaitable<void>;
 }

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import * as v from 'valibot';
 import { DbgError } from '../core/errors.ts';
 import { describeIssues } from '../core/messages.ts';
+import { checkHandlerKeys } from './check.ts';
 import type { OptionValue, Plugin, PluginFactory } from './contract.ts';
 import type { LoadedPlugin } from './host.ts';
 import { validateOptions, type PluginSpec } from './options.ts';
@@ -65,6 +66,7 @@ export async function loadPlugin(spec: PluginSpec, options: LoaderOptions): Prom
     throw new DbgError('E_PLUGIN', `${where} does not export a plugin: ${describeIssues(parsed.issues)}`);
   }
   const plugin = candidate as Plugin;
+  checkHandlerKeys(plugin, where);
   const byName = options.config?.[plugin.name] ?? {};
   return { plugin, options: validateOptions(plugin.name, plugin.options, { ...byName, ...raw }) };
 }

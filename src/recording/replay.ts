@@ -10,12 +10,12 @@ import { redactValue } from './redaction.ts';
 /** What replay needs from the plugin host. */
 export interface ReplayHost {
   answerWithSource(request: RequestMessage): Promise<{ reply: Reply; by: string }>;
-  observe(entry: TrafficEntry): string | undefined;
+  observe(entry: TrafficEntry): string | Uint8Array | undefined;
 }
 
 export interface ReplaySink {
   /** Formatted traffic (stdout); false when the reader is slow and replay should wait for drain(). */
-  write(text: string): boolean;
+  write(text: string | Uint8Array): boolean;
   drain(): Promise<void>;
   /** The client's own lines: differences, problems, the summary (stderr). */
   line(text: string): void;

@@ -1,18 +1,28 @@
 // A server spawned as a child process, one JSON message per line on its stdin and stdout. No shell: argv
-// goes as an array. stderr is always drained into a bounded tail (and handed on line by line), so a crash
-// can be diagnosed. Writes wait for 'drain' when the pipe is full, so a slow server never makes us buffer
-// without bound. node:child_process rather than tinyexec: tinyexec has no writer for a long-lived child's stdin.
+// goes as an array. On POSIX the child leads a process group of its own, so stopping it reaches whatever it
+// started (a wrapper script that runs codex without exec, a helper holding its pipes), and Ctrl-C at the
+// terminal reaches codex-dbg alone. Its end is noticed when it exits, not when every holder of its pipes has
+// let go. stderr is always drained, line by line, into a bounded tail, so a crash can be diagnosed. Writes
+// wait for 'drain' when the pipe is full, so a slow server never makes us buffer without bound.
+// node:child_process rather than tinyexec: tinyexec has no writer for a long-lived child's stdin.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { DbgError } from '../core/errors.ts';
 import { LineDecoder } from '../core/framing.ts';
 import { preview } from '../core/messages.ts';
+import { startTimer } from '../core/timers.ts';
 import type { CloseInfo, Transport, TransportEvents } from '../core/transport.ts';
 import { TailBuffer, stripAnsi } from './tail-buffer.ts';
 
 /** How long a server that closed its stdout may linger before we stop it: it can never answer again. */
 const STDOUT_CLOSED_GRACE_MS = 500;
+/** After the server exits, how long its pipes get to close by themselves before the rest of its group is stopped. */
+const PIPES_SETTLE_MS = 200;
+/** How long each step of stopping (stdin closed, SIGTERM, SIGKILL) waits, unless close() is given another. */
+const DEFAULT_GRACE_MS = 2000;
 /** How many of the server's last stderr lines a failure shows. */
 const TAIL_LINES_SHOWN = 20;
+
+const GROUPS = process.platform !== 'win32';
 
 export interface ChildProcessOptions {
   bin: string;
@@ -22,18 +32,30 @@ export interface ChildProcessOptions {
   maxLineBytes: number;
   /** Names the server in messages (default "codex app-server"). */
   name?: string;
-  /** Each line the server writes to stderr, as written. */
+  /** Each line the server writes to stderr, whole (up to MAX_STDERR_LINE_CHARS, then marked as cut). */
   onStderrLine?: (line: string) => void;
 }
 
 export class ChildProcessTransport implements Transport {
   private child: ChildProcessWithoutNullStreams | undefined;
   private readonly stderr = new TailBuffer(50);
-  private exited: Promise<CloseInfo> | undefined;
+  /** Resolves once the server has exited and its pipes are closed (or given up on), with how it ended. */
+  private finished: Promise<CloseInfo> | undefined;
   private ended: CloseInfo | undefined;
+  /** Resolves when the server process itself has exited. */
+  private exited: Promise<void> | undefined;
+  private pipesClosed: Promise<void> | undefined;
   private stdinOpen = false;
-  private stopping = false;
+  /** close() was called: another call hurries. */
+  private closing = false;
+  /** We began stopping the server before it exited by itself. */
+  private stopRequested = false;
+  private hasExited = false;
   private closedStdout = false;
+  private paused = false;
+  private grace = DEFAULT_GRACE_MS;
+  /** Waits in progress, woken early when close() is called again with a shorter grace. */
+  private readonly waits = new Set<() => void>();
 
   constructor(private readonly options: ChildProcessOptions) {}
 
@@ -56,6 +78,7 @@ export class ChildProcessTransport implements Transport {
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
+      detached: GROUPS,
     });
     this.child = child;
     this.stdinOpen = true;
@@ -66,11 +89,12 @@ export class ChildProcessTransport implements Transport {
     });
     child.stdout.on('data', (chunk: Buffer) => decoder.push(chunk));
     child.stdout.on('end', () => {
-      setTimeout(() => {
-        if (this.ended) return;
+      startTimer(STDOUT_CLOSED_GRACE_MS, () => {
+        if (this.hasExited || this.stopRequested) return;
         this.closedStdout = true;
-        child.kill('SIGTERM');
-      }, STDOUT_CLOSED_GRACE_MS).unref();
+        this.stopRequested = true;
+        void this.escalate('SIGTERM');
+      }, { unref: true });
     });
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
@@ -82,16 +106,30 @@ export class ChildProcessTransport implements Transport {
     });
 
     let spawnError: NodeJS.ErrnoException | undefined;
-    this.exited = new Promise<CloseInfo>((resolve) => {
-      // 'close' fires after stdout and stderr are drained, so the tail and the last lines are complete.
-      child.once('close', (code, signal) => {
+    let exitStatus: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
+    this.pipesClosed = new Promise((resolve) => child.once('close', () => resolve()));
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        exitStatus = { code, signal };
+        this.hasExited = true;
+        resolve();
+      });
+    });
+    this.finished = new Promise<CloseInfo>((resolve) => {
+      const finish = () => {
+        if (this.ended) return;
         const cut = decoder.end();
         if (cut !== undefined) events.problem(`the server's last line was cut off at exit (${cut.length} chars, no newline): ${preview(cut)}`);
+        const rest = this.stderr.end();
+        if (rest !== undefined) options.onStderrLine?.(rest);
         this.stdinOpen = false;
-        this.ended = this.closeInfo(code, signal, spawnError);
+        this.ended = this.closeInfo(exitStatus.code, exitStatus.signal, spawnError);
         events.close(this.ended);
         resolve(this.ended);
-      });
+      };
+      // A spawn error gives 'close' without 'exit'; otherwise the exit decides, and the pipes get to drain.
+      this.pipesClosed?.then(finish);
+      this.exited?.then(() => this.afterExit().then(finish));
     });
 
     return new Promise((resolve, reject) => {
@@ -122,26 +160,101 @@ export class ChildProcessTransport implements Transport {
 
   /** Stops reading the server's stdout; the full pipe then slows the server down. */
   pause(): void {
+    this.paused = true;
     this.child?.stdout.pause();
   }
 
   resume(): void {
+    this.paused = false;
     this.child?.stdout.resume();
   }
 
-  /** Close stdin (the server exits 0 at EOF), then SIGTERM after graceMs, then SIGKILL. */
-  async close(graceMs = 2000): Promise<CloseInfo> {
-    const { child, exited } = this;
-    if (!child || !exited) return this.closeInfo(null, null);
-    if (this.ended) return this.ended;
-    this.stopping = true;
+  /**
+   * Close stdin (the server exits 0 at EOF), then SIGTERM its process group after graceMs, then SIGKILL.
+   * Called again while stopping (a second Ctrl-C), a shorter grace hurries what is left.
+   */
+  async close(graceMs = DEFAULT_GRACE_MS): Promise<CloseInfo> {
+    const { child, finished } = this;
+    if (!child || !finished) return this.closeInfo(null, null);
+    if (this.closing) {
+      this.hurry(graceMs);
+      return finished;
+    }
+    this.closing = true;
+    this.grace = graceMs;
     this.stdinOpen = false;
     child.stdin.end();
-    if (await settlesWithin(exited, graceMs)) return exited;
-    child.kill('SIGTERM');
-    if (await settlesWithin(exited, graceMs)) return exited;
-    child.kill('SIGKILL');
-    return exited;
+    if (this.hasExited) return finished;
+    if (!this.stopRequested) {
+      this.stopRequested = true;
+      if (await this.within(this.exited, this.grace)) return finished;
+      await this.escalate('SIGTERM');
+    }
+    return finished;
+  }
+
+  /** Signals the process group, SIGTERM then SIGKILL, until the server has exited. */
+  private async escalate(first: 'SIGTERM' | 'SIGKILL'): Promise<void> {
+    if (first === 'SIGTERM') {
+      this.signalGroup('SIGTERM');
+      if (await this.within(this.exited, this.grace)) return;
+    }
+    this.signalGroup('SIGKILL');
+  }
+
+  /**
+   * Once the server has exited: its pipes normally close at once. When they do not, something it started
+   * still holds them: that is stopped too (SIGTERM, then SIGKILL), and in the end the pipes are let go.
+   */
+  private async afterExit(): Promise<void> {
+    if (await this.within(this.pipesClosed, PIPES_SETTLE_MS, { whileReading: true })) return;
+    this.signalGroup('SIGTERM');
+    if (await this.within(this.pipesClosed, this.grace, { whileReading: true })) return;
+    this.signalGroup('SIGKILL');
+    if (await this.within(this.pipesClosed, this.grace, { whileReading: true })) return;
+    // Held by a process outside the group: stop waiting for it.
+    this.child?.stdout.destroy();
+    this.child?.stderr.destroy();
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const child = this.child;
+    if (!child?.pid) return;
+    try {
+      if (GROUPS) process.kill(-child.pid, signal);
+      else child.kill(signal);
+    } catch {
+      // Nobody is left in the group.
+    }
+  }
+
+  private hurry(graceMs: number): void {
+    if (graceMs >= this.grace) return;
+    this.grace = graceMs;
+    for (const wake of [...this.waits]) wake();
+  }
+
+  /**
+   * Whether `promise` settles within `ms`. A hurry ends the wait early (false). With `whileReading`, time
+   * spent paused (our own output backed up) does not count, so a slow reader never loses the last lines.
+   */
+  private within(promise: Promise<void> | undefined, ms: number, { whileReading = false } = {}): Promise<boolean> {
+    if (!promise) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let cancel = () => {};
+      const done = (settled: boolean) => {
+        cancel();
+        this.waits.delete(wake);
+        resolve(settled);
+      };
+      const wake = () => done(false);
+      const arm = () => {
+        cancel = startTimer(ms, () => (whileReading && this.paused ? arm() : done(false)));
+      };
+      this.waits.add(wake);
+      arm();
+      promise.then(() => done(true));
+    });
   }
 
   private closeInfo(code: number | null, signal: NodeJS.Signals | null, spawnError?: NodeJS.ErrnoException): CloseInfo {
@@ -154,20 +267,10 @@ export class ChildProcessTransport implements Transport {
         ? `was killed by ${signal}`
         : `exited with code ${code}`;
     return {
-      reason: spawnError ? 'error' : this.stopping ? 'stopped' : 'exited',
+      reason: spawnError ? 'error' : this.stopRequested && !this.closedStdout ? 'stopped' : 'exited',
       message: `${this.name} ${how}`,
       details,
       facts: { code, signal, ...(this.closedStdout ? { closedStdout: true } : {}) },
     };
   }
-}
-
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
 import { afterEach, describe, expect, test, afterAll } from 'vitest';
-import { CLI, ROOT, isRunning, jsonLines, waitFor, makeWorld, runCli, tempDir, removeTempDirs, type World } from '../helpers/world.ts';
+import { CLI, ROOT, isRunning, jsonLines, wholeLines, waitFor, makeWorld, runCli, tempDir, removeTempDirs, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
@@ -80,7 +80,7 @@ describe('faults', () => {
       stdin: 'this turn hangs\n',
       nodeOptions: { cwd: world.workdir, env: { ...world.env, RUST_LOG: 'info' } },
     });
-    const lines = () => (existsSync(record) ? jsonLines(readFileSync(record, 'utf8')) : []);
+    const lines = () => (existsSync(record) ? jsonLines(wholeLines(readFileSync(record, 'utf8'))) : []);
     await waitFor('turn/started in the recording', () => (lines().some((l) => (l.message as { method?: string })?.method === 'turn/started') ? true : undefined));
     const pid = lines().find((l) => l.event === 'spawned')?.pid as number;
     process.kill(pid, 'SIGKILL');
@@ -99,7 +99,7 @@ describe('faults', () => {
   test('Ctrl-C interrupts each running turn; Ctrl-C again on the same turn exits 130; the recording holds everything before it; no codex left', async () => {
     world = await makeWorld({ steps: [{ hang: true }, { hang: true }] });
     const record = join(world.workdir, 'rec.jsonl');
-    const lines = () => (existsSync(record) ? jsonLines(readFileSync(record, 'utf8')) : []);
+    const lines = () => (existsSync(record) ? jsonLines(wholeLines(readFileSync(record, 'utf8'))) : []);
     const methods = () => lines().filter((l) => l.type === 'message').map((l) => (l.message as { method?: string }).method);
     // stdin stays open (no EOF), as at a terminal: the session only ends by signal.
     const running = x('node', [CLI, ...world.args, '--record', record, '--format', 'final'], {

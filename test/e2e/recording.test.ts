@@ -226,7 +226,8 @@ describe('recording flags and commands: usage errors, exit 2, one line', () => {
     const dir = tempDir('rec-usage');
     writeFileSync(join(dir, 'script.json'), '{"steps":[]}\n');
     writeFileSync(join(dir, 'rec.jsonl'), '{"type":"header","format":"codex-dbg-recording","version":1,"startedAt":"x","codexDbg":"1","redacted":true}\n');
-    const result = await runCli(['--codex-bin', FAKE, ...args], { cwd: dir, input: '' });
+    // stats reaches no server, so it takes no --codex-bin.
+    const result = await runCli(args[0] === 'stats' ? args : ['--codex-bin', FAKE, ...args], { cwd: dir, input: '' });
     expect(result.exitCode).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -40,7 +40,7 @@ export const REFUSED: [string[], RegExp][] = [
   [['--color'], /unknown flag --color \(did you mean --no-color\?\)/],
   [['dmeo'], /unknown command "dmeo" \(did you mean demo\?\)/],
   [['demo', '--thread-id', 'x'], /--thread-id is not a flag of demo \(codex-dbg help demo lists its flags\)/],
-  [['--turn-timeout', '5'], /--turn-timeout is not a flag of the interactive session/],
+  [['--json'], /--json is not a flag of the interactive session/],
   [['--model', 'a', '--model', 'b'], /--model was given twice \("a", then "b"\); it takes one value/],
   [['exec'], /exec needs <prompt>: codex-dbg exec <prompt>/],
   [['exec', 'two', 'words'], /exec takes one argument; left over: "words"/],

@@ -9,6 +9,10 @@ export class MemoryTransport implements Transport {
   readonly peer = 'an in-memory server';
   /** Every message the client sent, parsed, in order. */
   readonly sent: Sent[] = [];
+  /** The same, as the text the client wrote. */
+  readonly sentText: string[] = [];
+  /** While true, send() fails as a transport that is being closed does. */
+  refusing = false;
   paused = false;
   private events: TransportEvents | undefined;
   private ended: CloseInfo | undefined;
@@ -22,9 +26,10 @@ export class MemoryTransport implements Transport {
   }
 
   send(text: string): Promise<void> {
-    if (this.ended) return Promise.reject(new Error('closed'));
+    if (this.ended || this.refusing) return Promise.reject(new Error('closed'));
     const message = JSON.parse(text);
     this.sent.push(message);
+    this.sentText.push(text);
     const waiter = this.waiters.find((w) => w.match(message));
     if (waiter) {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);

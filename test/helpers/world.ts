@@ -79,6 +79,11 @@ export async function runCli(
 // biome-ignore lint: message fields are whatever the server sent
 export type Entry = { dir: 'in' | 'out'; kind: string; message: { id?: number; method?: string; params?: any; result?: any; error?: any } };
 
+/** The whole lines of a file that may be mid-write: a last line still being written is left for later. */
+export function wholeLines(text: string): string {
+  return text.slice(0, text.lastIndexOf('\n') + 1);
+}
+
 /** Parses JSON Lines output, skipping nothing: a bad line fails the test. */
 export function jsonLines(text: string): Record<string, unknown>[] {
   return text

@@ -34,7 +34,7 @@ describe('built-in handler plugins', () => {
     expect(await (await hostFor(decline, { cancel: 'true' })).answer(command('ls'))).toEqual({ result: { decision: 'cancel' } });
     expect(await (await hostFor(autoApprove)).answer(command('ls'))).toEqual({ result: { decision: 'accept' } });
     expect(await (await hostFor(autoApprove, { session: 'true' })).answer(command('ls'))).toEqual({ result: { decision: 'acceptForSession' } });
-    const legacy = { id: 3, method: 'execCommandApproval', params: { conversationId: 'c', callId: 'x', command: ['ls'], cwd: '/', reason: null } };
+    const legacy = { id: 3, method: 'execCommandApproval', params: { conversationId: 'c', callId: 'x', command: ['ls'], cwd: '/', reason: null, parsedCmd: [] } };
     expect(await (await hostFor(autoApprove)).answer(legacy)).toEqual({ result: { decision: 'approved' } });
     expect(await (await hostFor(decline)).answer(legacy)).toEqual({ result: { decision: { denied: { rejection: expect.any(String) } } } });
   });

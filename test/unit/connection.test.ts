@@ -117,3 +117,98 @@ describe('Connection', () => {
     expect(seen).toEqual(['out request {"id":1,"method":"a"}', 'in response {"id":1,"result":1,"emittedAtMs":5}']);
   });
 });
+
+describe('Connection under hostile input', () => {
+  const approval = (id: string) => `{"id":${id},"method":"item/fileChange/requestApproval","params":{}}`;
+
+  test('server-request ids JSON cannot keep exactly are answered with the id as the server wrote it', async () => {
+    const { far } = await connect({ onServerRequest: async () => ({ result: { decision: 'decline' } }) });
+    const ids = ['1152921504606846976', '18446744073709551615', '1e400', '9007199254740993', '1.5', '-1', '"x\\u00e9"', '7'];
+    for (const id of ids) far.deliver(approval(id));
+    await waitUntil(() => far.sentText.length === ids.length);
+    expect(far.sentText).toEqual(ids.map((id) => `{"id":${id === '"x\\u00e9"' ? '"xé"' : id},"result":{"decision":"decline"}}`));
+  });
+
+  test('a reply that cannot be sent as JSON still answers once: -32603, and a line says why', async () => {
+    const replies: unknown[] = [{ result: 10n }, { result: () => 1 }, undefined, { neither: 1 }, { error: { code: 'x', message: 'm' } }, { result: undefined }];
+    let next = 0;
+    const { far, problems } = await connect({ onServerRequest: async () => replies[next++] as never });
+    for (let id = 0; id < replies.length; id++) far.deliver({ id, method: 'x/y', params: {} });
+    for (let id = 0; id < replies.length; id++) {
+      expect(await far.replyTo(id)).toEqual({ id, error: { code: -32603, message: expect.stringMatching(/^codex-dbg could not send its reply as JSON: /) } });
+    }
+    expect(far.sent).toHaveLength(replies.length);
+    expect(problems[0]).toMatch(/^the reply to x\/y \(id 0\) could not be sent as JSON \(.*BigInt.*\); sent error -32603 instead$/);
+    expect(problems[1]).toMatch(/a function is not JSON/);
+  });
+
+  test('an error reply whose code is not an integer fails the request at once as malformed, not at its timeout', async () => {
+    const { connection, far, problems } = await connect({ requestTimeoutMs: 60_000 });
+    for (const code of ['"oops"', '1.5', 'null']) {
+      const pending = failure(connection.request('fake/method'));
+      const { id } = await far.nextRequest('fake/method');
+      far.deliver(`{"id":${id},"error":{"code":${code},"message":"bad"}}`);
+      const error = await pending;
+      expect(error).toBeInstanceOf(DbgError);
+      expect(error).toMatchObject({ code: 'E_RPC', message: expect.stringMatching(new RegExp(`^fake/method \\(id ${id}\\): the server's reply is malformed \\(malformed error: error\\.code: `)) });
+    }
+    expect(problems.filter((p) => p.startsWith('skipped a server line: malformed error'))).toHaveLength(3);
+  });
+
+  test('an observer that throws (a recorder that cannot write) is reported once; the request is still answered', async () => {
+    const { far, problems } = await connect({
+      onServerRequest: async () => ({ result: { ok: true } }),
+      onTraffic: () => {
+        throw new RangeError('Maximum call stack size exceeded');
+      },
+      onNotification: () => {
+        throw new Error('notification handler broke');
+      },
+    });
+    far.deliver({ id: 0, method: 'x/y', params: {} });
+    far.deliver({ method: 'n', params: {} });
+    far.deliver({ id: 1, method: 'x/y', params: {} });
+    expect(await far.replyTo(0)).toEqual({ id: 0, result: { ok: true } });
+    expect(await far.replyTo(1)).toEqual({ id: 1, result: { ok: true } });
+    expect(problems).toEqual(['could not handle a received request: Maximum call stack size exceeded', 'could not handle the notification n: notification handler broke']);
+  });
+
+  test('messages nested 100,000 levels deep: a notification, a server request, and a result', async () => {
+    const deep = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const notes: unknown[] = [];
+    const { connection, far } = await connect({ onServerRequest: async () => ({ result: { decision: 'accept' } }), onNotification: (n) => notes.push(n.method) });
+    far.deliver(`{"method":"fake/deep","params":${deep}}`);
+    far.deliver(`{"id":0,"method":"x/y","params":${deep}}`);
+    expect(await far.replyTo(0)).toEqual({ id: 0, result: { decision: 'accept' } });
+    expect(notes).toEqual(['fake/deep']);
+    const pending = connection.request('fake/deep', JSON.parse(deep));
+    const sent = await far.nextRequest('fake/deep');
+    far.deliver(`{"id":${sent.id},"result":${deep}}`);
+    let depth = 0;
+    for (let value = (await pending) as { a?: unknown }; typeof value === 'object'; value = value.a as { a?: unknown }) depth++;
+    expect(depth).toBe(100_000);
+  });
+
+  test('replies that cannot be sent while the transport closes: one summary line at close, not one per request', async () => {
+    const { far, problems } = await connect({ onServerRequest: async () => ({ result: {} }) });
+    far.refusing = true;
+    for (let id = 0; id < 500; id++) far.deliver({ id, method: 'item/tool/call', params: {} });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    far.end({ reason: 'stopped', message: 'stopped', details: [], facts: {} });
+    expect(problems).toEqual(['could not answer 500 server requests while the connection was closing (the first: item/tool/call (id 0): closed)']);
+  });
+
+  test('request timeouts of 2^31 ms and more do not fire at once', async () => {
+    const { connection, far } = await connect({ requestTimeoutMs: 2 ** 31 });
+    const pending = connection.request('slow/method', {}, { timeoutMs: 2 ** 33 });
+    const other = connection.request('other/method');
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    far.deliver({ id: 1, result: 'late but fine' });
+    far.deliver({ id: 2, result: 'fine too' });
+    expect(await Promise.all([pending, other])).toEqual(['late but fine', 'fine too']);
+  });
+});
+
+async function waitUntil(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+}

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { COMMANDS, FLAGS, flagsOf } from '../../src/cli/command-line.ts';
 import { commandHelp, programHelp } from '../../src/cli/help.ts';
 import { parseArgs } from '../../src/cli/parse-args.ts';
-import { didYouMean, editDistance } from '../../src/cli/suggest.ts';
+import { didYouMean, editDistance } from '../../src/util/did-you-mean.ts';
 import { READ_AS, REFUSED } from '../helpers/command-lines.ts';
 
 describe('command lines', () => {
@@ -39,7 +39,8 @@ describe('the flag table', () => {
     const exec = commandHelp(COMMANDS.find((command) => command.name === 'exec') as (typeof COMMANDS)[number]);
     expect(exec).toContain('--turn-timeout <seconds>');
     const program = programHelp();
-    expect(program).not.toContain('--turn-timeout');
+    expect(program).toContain('--turn-timeout');
+    expect(program).not.toContain('--json');
     for (const command of COMMANDS.filter((spec) => spec.name)) expect(program).toContain(`codex-dbg ${command.name}`);
     for (const text of [program, demo, exec]) expect(text.split('\n').filter((line) => / $/.test(line))).toEqual([]);
     expect(flagsOf('help').map((flag) => flag.name)).toEqual(['debug', 'help', 'version']);

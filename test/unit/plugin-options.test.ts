@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test, afterAll } from 'vitest';
+import { DbgError } from '../../src/core/errors.ts';
+import { SERVER_REQUEST_METHODS } from '../../src/codex/protocol.ts';
+import { loadPlugin } from '../../src/plugins/loader.ts';
 import { parsePluginArg, readPluginsConfig, validateOptions } from '../../src/plugins/options.ts';
 import { tempDir, removeTempDirs } from '../helpers/world.ts';
 
@@ -34,5 +37,31 @@ describe('plugin options', () => {
     writeFileSync(bad, '{"policy": ["not", "an", "object"]}');
     expect(() => readPluginsConfig(bad)).toThrow(/bad\.json: expected \{"plugin-name": \{"option": value\}\}: policy: /);
     expect(() => readPluginsConfig(join(dir, 'missing.json'))).toThrow(/ENOENT/);
+  });
+});
+
+describe('plugin loader: handler keys', () => {
+  const load = (source: string) => {
+    const dir = tempDir('keys');
+    const file = join(dir, 'p.mjs');
+    writeFileSync(file, source);
+    return loadPlugin({ ref: file, options: {} }, { builtins: {}, api: {} });
+  };
+
+  test('a key that names no server request is an error at load time, with the nearest method', async () => {
+    const error = await load(`export default { name: 'typo', handlers: { 'item/commandExecution/requestApprovall': () => ({ decision: 'accept' }) } };`).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DbgError);
+    expect(error).toMatchObject({ code: 'E_PLUGIN', exitCode: 2 });
+    expect((error as Error).message).toMatch(
+      /p\.mjs: plugin "typo" has a handler for "item\/commandExecution\/requestApprovall", which is not a server request; did you mean "item\/commandExecution\/requestApproval"\?$/,
+    );
+  });
+
+  test('a key near nothing lists the server requests; "*" and every real method load', async () => {
+    const error = await load(`export default { name: 'far', handlers: { 'thread/start': () => ({}) } };`).catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/has a handler for "thread\/start", which is not a server request; server requests are: item\/commandExecution\/requestApproval, .*execCommandApproval; "\*" answers any$/);
+    const all = SERVER_REQUEST_METHODS.map((method) => `${JSON.stringify(method)}: () => undefined`).join(', ');
+    const loaded = await load(`export default { name: 'all', handlers: { '*': () => undefined, ${all} } };`);
+    expect(Object.keys(loaded.plugin.handlers ?? {})).toHaveLength(SERVER_REQUEST_METHODS.length + 1);
   });
 });

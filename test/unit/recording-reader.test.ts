@@ -107,7 +107,7 @@ describe('reading a recording', () => {
       expect(damaged.turn('turn-38')).toEqual(damaged.turn(38));
       expect(problems).toEqual([]);
       // Reading from the start does meet the damage.
-      expect((await readAll(file)).problems.length).toBeGreaterThan(0);
+      expect((await readAll(file)).problems.length, `${name}: damaged bytes ${damageStart}-${damageEnd} of ${bytes.length}`).toBeGreaterThan(0);
     }
   });
 

@@ -1,9 +1,9 @@
 // `codex-dbg exec <prompt>`: one turn, printed through the formatter (default: final), with an exit code
 // a script can test: 0 completed, 1 failed or interrupted, 2 usage, 3 server failed to start or died,
-// 4 timed out.
+// 4 timed out (--turn-timeout, or a request).
 import { readFileSync } from 'node:fs';
 import { closeError } from '../../core/connection.ts';
-import { DbgError, ExitCode, usageError } from '../../core/errors.ts';
+import { DbgError, ExitCode, toDbgError, usageError } from '../../core/errors.ts';
 import type { Turn } from '../../codex/session.ts';
 import { reportError, runCommand, type Scope } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
@@ -12,13 +12,9 @@ import { QuestionQueue, questionPrompt, terminalQuestionView } from '../prompter
 import { openOutput, startSession, useColor } from '../setup.ts';
 import { watchSignals } from '../signals.ts';
 import { LiveTerminal } from '../terminal.ts';
+import { awaitTurn } from '../turn-timeout.ts';
 
-export interface ExecOptions {
-  /** Seconds the turn may take; undefined: no limit. */
-  turnTimeout?: number;
-}
-
-export function execCommand(promptArg: string, options: CommonOptions, execOptions: ExecOptions): Promise<number> {
+export function execCommand(promptArg: string, options: CommonOptions): Promise<number> {
   return runCommand(options, async (scope) => {
     const prompt = promptArg === '-' ? readFileSync(0, 'utf8').trim() : promptArg;
     if (!prompt) throw usageError('exec needs a prompt (or - to read it from stdin)');
@@ -29,25 +25,17 @@ export function execCommand(promptArg: string, options: CommonOptions, execOptio
     const questions = interactive ? askAtTerminal(scope, output, options, () => signals.interrupt()) : undefined;
     const { live } = await startSession(scope, options, { output, defaultFormat: 'final', prompter: questions });
     const { session, connection } = live;
-    signals.attach(session);
+    signals.attach(session, live.transport);
     live.requests.onWithdrawn((request) => questions?.withdraw(request.id, 'the server no longer waits for it; no answer sent'));
     if (options.threadId) await session.resumeThread(options.threadId);
     else await session.startThread();
     const turn = await session.startTurn(prompt);
 
     const serverGone = connection.closed.then((info) => closeError(info, 'during the turn'));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      if (execOptions.turnTimeout !== undefined) timer = setTimeout(() => resolve('timeout'), execOptions.turnTimeout * 1000);
-    });
-    const outcome: Turn | DbgError | 'timeout' | number = await Promise.race([turn.done, serverGone, timedOut, signals.stop]);
-    clearTimeout(timer);
+    const finished = awaitTurn(session, turn, options.turnTimeout).catch(toDbgError);
+    const outcome: Turn | DbgError | number = await Promise.race([finished, serverGone, signals.stop]);
     if (typeof outcome === 'number') return outcome;
     if (outcome instanceof DbgError) return reportError(outcome, options.debug);
-    if (outcome === 'timeout') {
-      await session.interrupt().catch(() => undefined);
-      return reportError(new DbgError('E_TIMEOUT', `the turn did not complete within --turn-timeout ${execOptions.turnTimeout} s`), options.debug);
-    }
     if (outcome.status === 'completed') return ExitCode.ok;
     output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
     return ExitCode.failure;

@@ -30,7 +30,7 @@ export function interactiveCommand(options: CommonOptions): Promise<number> {
         onInterrupt: () => signals.interrupt(),
         onEnd: () => repl.endInput(),
       });
-      repl = new Repl({ output, color, stop: signals.stop, terminal, history });
+      repl = new Repl({ output, color, stop: signals.stop, terminal, history, turnTimeout: options.turnTimeout });
       const live = terminal;
       output.setLiveArea(live);
       scope.defer('close the terminal', () => {
@@ -38,14 +38,14 @@ export function interactiveCommand(options: CommonOptions): Promise<number> {
         live.close();
       });
     } else {
-      repl = new Repl({ output, color, stop: signals.stop });
+      repl = new Repl({ output, color, stop: signals.stop, turnTimeout: options.turnTimeout });
       const readline = createInterface({ input: process.stdin, terminal: false });
       readline.on('line', (line) => repl.input(line));
       readline.on('close', () => repl.endInput());
       scope.defer('close the input', () => readline.close());
     }
     const { live } = await startSession(scope, options, { output, defaultFormat: 'raw', prompter: repl.questions });
-    signals.attach(live.session);
+    signals.attach(live.session, live.transport);
     const threadId = options.threadId ? await live.session.resumeThread(options.threadId) : await live.session.startThread();
     output.stderrLine(color.dim(`codex-dbg: thread ${threadId} (${options.threadId ? 'resumed' : 'new'}); :help for commands`));
     return repl.run(live);

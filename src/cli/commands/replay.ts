@@ -7,9 +7,11 @@ import { replayRecording } from '../../recording/replay.ts';
 import { runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
 import { loadPluginSet, openOutput, startPlugins, useColor } from '../setup.ts';
+import { checkReadableFile } from '../../util/json-file.ts';
 
 export function replayCommand(file: string, options: CommonOptions): Promise<number> {
   return runCommand(options, async (scope) => {
+    checkReadableFile(file, `replay ${file}`);
     await readHeader(file); // a missing or foreign file is a usage error before any plugin starts
     const set = await loadPluginSet(options, undefined);
     const output = openOutput(scope);

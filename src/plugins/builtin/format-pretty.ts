@@ -1,6 +1,7 @@
 // A view for people: assistant text streamed as it arrives, reasoning summaries dimmed, commands with their
 // output, file changes as coloured diffs, each server request with the answer it got, turn status and time.
 import type { TrafficEntry } from '../../core/connection.ts';
+import { toJson } from '../../core/json.ts';
 import type { RequestId } from '../../core/messages.ts';
 import { definePlugin, type Colors, type Plugin } from '../contract.ts';
 import { asDiff, changeLine, colorDiff, commandSummary, fileChanges, mcpSummary, type Item } from './items.ts';
@@ -58,7 +59,7 @@ function notificationText(method: string, params: Params, lines: Lines, color: C
     }
     case 'warning':
     case 'configWarning':
-      return lines.line(color.yellow(`warning: ${String(params.message ?? params.summary ?? JSON.stringify(params))}`));
+      return lines.line(color.yellow(`warning: ${String(params.message ?? params.summary ?? toJson(params))}`));
     default:
       return undefined;
   }
@@ -101,9 +102,9 @@ function itemCompletedText(item: Item, lines: Lines, color: Colors): string | un
 }
 
 function answerText(result: unknown): string {
-  if (result && typeof result === 'object' && 'decision' in result) return `decision ${JSON.stringify((result as { decision: unknown }).decision)}`;
+  if (result && typeof result === 'object' && 'decision' in result) return `decision ${toJson((result as { decision: unknown }).decision)}`;
   if (result && typeof result === 'object' && 'token' in result) return 'token (redacted)';
-  return JSON.stringify(result);
+  return String(toJson(result));
 }
 
 type Shown = { id?: RequestId; method?: string; params?: Params; result?: unknown; error?: { message: string; code: number } };

@@ -29,3 +29,8 @@ export function didYouMean(given: string, known: readonly string[]): string {
   const names = nearest(given, known);
   return names.length === 0 ? '' : ` (did you mean ${names.join(' or ')}?)`;
 }
+
+/** The one nearest known name, or undefined when none is near enough to be a typo. */
+export function closest(given: string, known: readonly string[]): string | undefined {
+  return nearest(given, known)[0];
+}
