@@ -3,6 +3,7 @@
 // Data flows one way: transport message → decoded message → plugins → reply or output.
 import { Connection, type TrafficEntry } from '../core/connection.ts';
 import type { CloseInfo, Transport } from '../core/transport.ts';
+import { ActivityTracker } from '../codex/activity.ts';
 import type { Capabilities } from '../codex/protocol.ts';
 import { Session, type ClientInfo, type ThreadParams } from '../codex/session.ts';
 import type { PluginHost } from '../plugins/host.ts';
@@ -21,6 +22,8 @@ export interface LiveOptions {
   threadParams: ThreadParams;
   /** Called once the transport has started, before the handshake. */
   onStarted?: () => void;
+  /** Also see every message, both ways, before the plugins (the --validate checks). */
+  observers?: ((entry: TrafficEntry) => void)[];
 }
 
 /** A session with a server: the transport, the connection on it, and the conversation. */
@@ -28,17 +31,23 @@ export interface Live {
   transport: Transport;
   connection: Connection;
   session: Session;
+  /** What is open: running turns, unanswered server requests, client requests without a reply. */
+  activity: ActivityTracker;
 }
 
 export async function connect(options: LiveOptions): Promise<Live> {
   const { transport, host, output, recorder } = options;
   let session: Session | undefined;
+  const activity = new ActivityTracker({ requestTimeoutMs: options.requestTimeoutMs });
+  const observers = options.observers ?? [];
   const connection = new Connection(transport, {
     requestTimeoutMs: options.requestTimeoutMs,
     onServerRequest: (request) => host.answer(request),
     onNotification: (notification) => session?.handleNotification(notification),
     onTraffic: (entry: TrafficEntry) => {
       recorder?.message(entry.direction, entry.message);
+      activity.observe(entry);
+      for (const observe of observers) observe(entry);
       const text = host.observe(entry);
       // stdout is backed up: stop reading until it drains, so the server waits instead of us buffering.
       if (text !== undefined && !output.stdout(text)) {
@@ -51,7 +60,10 @@ export async function connect(options: LiveOptions): Promise<Live> {
       output.stderrLine(`codex-dbg: ${text}`);
     },
   });
-  connection.closed.then((info: CloseInfo) => recorder?.event('server-exit', { reason: info.reason, ...info.facts }));
+  connection.closed.then((info: CloseInfo) => {
+    activity.clear();
+    recorder?.event('server-exit', { reason: info.reason, ...info.facts });
+  });
   await connection.start();
   options.onStarted?.();
   session = new Session(connection, options.threadParams);
@@ -61,5 +73,5 @@ export async function connect(options: LiveOptions): Promise<Live> {
     await transport.close(500);
     throw error;
   }
-  return { transport, connection, session };
+  return { transport, connection, session, activity };
 }

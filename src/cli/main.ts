@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.ts';
 import { execCommand } from './commands/exec.ts';
 import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
+import { schemaCommand } from './commands/schema.ts';
 import { usageError } from '../core/errors.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './lifecycle.ts';
@@ -36,7 +37,9 @@ function buildCli() {
     .option('--no-experimental-api', 'do not ask for the experimental API (test the stable surface)')
     .option('--server-log', "show the server's stderr live (it is always kept for diagnosis)")
     .option('--no-color', 'no colours (also when NO_COLOR is set or output is not a terminal)')
-    .option('--debug', 'show stack traces for errors')
+    .option('--validate [strict]', "check every message both ways against this codex's own JSON Schema; --validate=strict: exec and call exit 5 on any violation")
+    .option('--stall-warn <seconds>', 'warn when a turn hears nothing, a server request goes unanswered or a request gets no reply for this long; 0: never (default: 30)')
+    .option('--debug', 'show stack traces and full server error texts')
     .option('-v, --version', 'print the version');
 
   cli.command('', 'interactive session: a line starts a turn, :help lists commands (reads a pipe too)');
@@ -46,6 +49,7 @@ function buildCli() {
   cli.command('call <method> [json-params]', 'send one client request and print its result as JSON');
   cli.command('demo', 'see the whole flow offline in one command: streaming, an approval, a diff, attestation');
   cli.command('replay <recording>', "play a --record file through the plugins, no codex needed; exit 1 if any answer differs from the recording's");
+  cli.command('schema <action> [...codex]', 'schema diff <codexA> <codexB>: protocol changes between two codex binaries or versions');
   // cac prints "(default: true)" for --no-* flags; that only confuses.
   cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
   return cli;
@@ -54,8 +58,14 @@ function buildCli() {
 // mri (cac's parser) drops a lone "-"; carry it through under another name.
 const STDIN_ARG = '\u0000stdin';
 
+/** A lone "-" for stdin; a bare --validate means --validate=warn, so it never takes the next word as its value. */
+function preparse(arg: string): string {
+  if (arg === '-') return STDIN_ARG;
+  return arg === '--validate' ? '--validate=warn' : arg;
+}
+
 export async function main(rawArgv: string[]): Promise<number> {
-  const argv = rawArgv.map((arg) => (arg === '-' ? STDIN_ARG : arg));
+  const argv = rawArgv.map(preparse);
   const cli = buildCli();
   let parsed: { args: readonly string[]; options: Record<string, unknown> };
   try {
@@ -83,8 +93,9 @@ export async function main(rawArgv: string[]): Promise<number> {
     if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
     if (name === 'demo') return await demoCommand(options);
     if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
+    if (name === 'schema') return await schemaCommand(String(parsed.args[0]), parsed.args.slice(1).map(String), options);
     if (parsed.args.length > 0) {
-      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo; a prompt for the interactive session goes on stdin)`);
+      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, schema, demo; a prompt for the interactive session goes on stdin)`);
     }
     return await interactiveCommand(options);
   } catch (error) {

@@ -3,11 +3,11 @@
 // a command until its reply) before the next is taken. At end of input the running turn is awaited.
 import { closeError } from '../core/connection.ts';
 import { DbgError, ExitCode, toDbgError, usageError } from '../core/errors.ts';
-import { parseParamsJson } from '../codex/params.ts';
+import { paramsFor } from '../codex/params.ts';
 import type { Colors } from '../plugins/contract.ts';
 import type { Live } from './connect.ts';
 import type { LineQueue } from './line-queue.ts';
-import { reportError } from './lifecycle.ts';
+import { errorMessage, reportError } from './lifecycle.ts';
 import type { Output } from './output.ts';
 
 export interface ReplOptions {
@@ -19,6 +19,8 @@ export interface ReplOptions {
   showPrompt?: (text: string) => void;
   /** Resolves when the REPL must stop at once (Ctrl-C twice, SIGTERM): the exit code. */
   stop: Promise<number>;
+  /** Show server errors whole (--debug). */
+  debug?: boolean;
 }
 
 /** What a line asks for next: go on, or quit with an exit code. */
@@ -95,7 +97,7 @@ const COMMANDS: ReplCommand[] = [
     async run(argument, { live, output }) {
       const [method = ''] = argument.split(/\s+/, 1);
       if (!method) throw usageError('usage: :call <method> [json-params]');
-      const params = parseParamsJson(`:call ${method}`, argument.slice(method.length));
+      const params = paramsFor(`:call ${method}`, method, argument.slice(method.length));
       output.stderrLine(JSON.stringify(await live.connection.request(method, params), null, 2));
       return GO_ON;
     },
@@ -151,7 +153,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
       if (dbgError.code === 'E_SERVER_EXITED' || dbgError.code === 'E_CLOSED') {
         return reportError(await Promise.race([serverGone, Promise.resolve(dbgError)]), false, ExitCode.failure);
       }
-      output.stderrLine(color.red(`error [${dbgError.code}]: ${dbgError.message}`));
+      output.stderrLine(color.red(`error [${dbgError.code}]: ${errorMessage(dbgError, Boolean(options.debug))}`));
     }
   }
 }

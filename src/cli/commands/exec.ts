@@ -1,6 +1,6 @@
 // `codex-dbg exec <prompt>`: one turn, printed through the formatter (default: final), with an exit code
 // a script can test: 0 completed, 1 failed or interrupted, 2 usage, 3 server failed to start or died,
-// 4 timed out.
+// 4 timed out, 5 protocol violations under --validate=strict.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { closeError } from '../../core/connection.ts';
@@ -12,6 +12,9 @@ import type { CommonOptions } from '../options.ts';
 import { terminalPrompter } from '../prompter.ts';
 import { openOutput, startSession } from '../setup.ts';
 import { watchSignals } from '../signals.ts';
+
+/** Built-in formatters that already say how a turn ended (and why it failed): exec adds no line of its own then. */
+const SHOWS_TURN_OUTCOME = new Set(['final', 'pretty']);
 
 export interface ExecOptions {
   /** Seconds the turn may take; undefined: no limit. */
@@ -30,7 +33,7 @@ export function execCommand(promptArg: string, options: CommonOptions, execOptio
     readline?.on('line', (line) => lines.push(line));
     scope.defer('close the terminal', () => readline?.close());
     const signals = watchSignals(scope, output, { interactive, readline });
-    const { live } = await startSession(scope, options, {
+    const { live, validation } = await startSession(scope, options, {
       output,
       defaultFormat: 'final',
       prompter: interactive ? terminalPrompter(lines, output) : undefined,
@@ -54,8 +57,11 @@ export function execCommand(promptArg: string, options: CommonOptions, execOptio
       await session.interrupt().catch(() => undefined);
       return reportError(new DbgError('E_TIMEOUT', `the turn did not complete within --turn-timeout ${execOptions.turnTimeout} s`), options.debug);
     }
-    if (outcome.status === 'completed') return ExitCode.ok;
-    output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
+    if (outcome.status === 'completed') return validation?.exitCode(ExitCode.ok) ?? ExitCode.ok;
+    // One message per failure: the formatter may have said it already.
+    if (!SHOWS_TURN_OUTCOME.has(options.format ?? 'final')) {
+      output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
+    }
     return ExitCode.failure;
   });
 }

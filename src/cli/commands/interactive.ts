@@ -33,6 +33,7 @@ export function interactiveCommand(options: CommonOptions): Promise<number> {
       lines,
       color,
       stop: signals.stop,
+      debug: options.debug,
       showPrompt: interactive
         ? (text) => {
             readline.setPrompt(color.dim(text));
