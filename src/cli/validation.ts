@@ -46,10 +46,21 @@ export async function startValidation(scope: Scope, options: CommonOptions, code
   scope.defer('report validation', () => {
     log(`codex-dbg: --validate: ${checked} message${checked === 1 ? '' : 's'} checked against ${label}, ${violations} violation${violations === 1 ? '' : 's'}`);
   });
+  let broken = false;
   return {
     observe(entry) {
+      if (broken) return;
       checked++;
-      for (const violation of validator.check(entry)) {
+      let found: ReturnType<typeof validator.check>;
+      try {
+        found = validator.check(entry);
+      } catch (error) {
+        // A fault of ours must never touch the traffic: say so once and stop checking.
+        broken = true;
+        log(`codex-dbg: --validate stopped: checking a ${entry.direction} ${entry.kind} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+      }
+      for (const violation of found) {
         violations++;
         recorder?.event('violation', { ...violation });
         log(`codex-dbg: ${violationText(violation)}`);

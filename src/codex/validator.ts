@@ -6,7 +6,15 @@
 // takes about a second; a session uses a dozen or two).
 import ajvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { MessageKind, RequestId } from '../core/messages.ts';
-import { definitionPointer, protocolTables, type MethodSignature, type ProtocolTables, type SchemaBundle } from './protocol-schema.ts';
+import {
+  definitionPointer,
+  protocolTables,
+  resolvePointer,
+  type JsonSchema,
+  type MethodSignature,
+  type ProtocolTables,
+  type SchemaBundle,
+} from './protocol-schema.ts';
 
 // ajv is CommonJS and sets `exports.default`: Node's ESM loader hands over module.exports (the class, with
 // .default on it), bundlers hand over .default.
@@ -59,7 +67,8 @@ export class ProtocolValidator {
     private readonly label = 'the schema',
   ) {
     this.tables = protocolTables(bundle);
-    this.ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, logger: false });
+    // verbose: errors carry their schema and value, to tell a union's branches apart (wrongTagBranches).
+    this.ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, logger: false, verbose: true });
     for (const format of formatsIn(bundle)) {
       const range = INTEGER_RANGES[format];
       this.ajv.addFormat(format, range ? { type: 'number', validate: (n: number) => n >= range[0] && n <= range[1] } : () => true);
@@ -120,7 +129,7 @@ export class ProtocolValidator {
   private checkValue(pointer: string, value: unknown, root: string): { path: string; rule: string }[] {
     const validate = this.validatorFor(pointer);
     if (validate(value)) return [];
-    return [describeErrors(validate.errors ?? [], value, root)];
+    return [describeErrors(validate.errors ?? [], value, root, (schema) => (schema.$ref ? (resolvePointer(this.bundle, schema.$ref) ?? schema) : schema))];
   }
 
   private validatorFor(pointer: string): ValidateFunction {
@@ -194,13 +203,66 @@ function errorPath(error: ErrorObject, root: string): (string | number)[] {
 
 const COMBINATORS = new Set(['oneOf', 'anyOf', 'allOf', 'not', 'if']);
 
+/** The tag properties of a union branch: those with exactly one allowed value, as `type: {enum: ["text"]}`. */
+function tagsOf(branch: JsonSchema): [string, unknown][] {
+  return Object.entries(branch.properties ?? {})
+    .filter(([, property]) => typeof property === 'object' && property !== null && (property.enum?.length === 1 || 'const' in property))
+    .map(([key, property]) => [key, property.enum ? property.enum[0] : property.const]);
+}
+
+interface Unions {
+  /** Schema-path prefixes of branches whose tag the value does not have. */
+  wrong: string[];
+  /** A union none of whose branches has the value's tag: the rule is then about the tag itself. */
+  unknownTag?: { error: ErrorObject; key: string; tags: unknown[] };
+}
+
 /**
- * ajv's errors for one value as one rule. A union that failed reports every branch; the most specific place
- * (the deepest path) is where the value went wrong, and the branches that failed right there are the choices.
+ * Branches of tagged unions whose tag the value does not have (`{type: "text", …}` against the "image"
+ * branch): their complaints ("must have required property 'url'") are noise. Read from each union's own
+ * error, which (with ajv's verbose option) carries the branches and the value.
  */
-export function describeErrors(errors: ErrorObject[], value: unknown, root: string): { path: string; rule: string } {
-  const specific = errors.filter((error) => !COMBINATORS.has(error.keyword));
-  const candidates = specific.length > 0 ? specific : errors;
+function tagUnions(errors: ErrorObject[], resolve: (schema: JsonSchema) => JsonSchema): Unions {
+  const unions: Unions = { wrong: [] };
+  for (const error of errors) {
+    if ((error.keyword !== 'oneOf' && error.keyword !== 'anyOf') || !Array.isArray(error.schema)) continue;
+    const data = error.data as Record<string, unknown> | null;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) continue;
+    const branches = (error.schema as JsonSchema[]).map((branch) => tagsOf(resolve(branch)));
+    let wrongHere = 0;
+    branches.forEach((tags, index) => {
+      if (!tags.some(([key, tag]) => key in data && data[key] !== tag)) return;
+      unions.wrong.push(`${error.schemaPath}/${index}/`);
+      wrongHere++;
+    });
+    const key = branches[0]?.[0]?.[0];
+    if (wrongHere === branches.length && key !== undefined && branches.every((tags) => tags.some(([k]) => k === key))) {
+      unions.unknownTag ??= { error, key, tags: branches.map((tags) => tags.find(([k]) => k === key)?.[1]) };
+    }
+  }
+  return unions;
+}
+
+/**
+ * ajv's errors for one value as one rule. A union that failed reports every branch; branches whose tag does
+ * not match are dropped, then the most specific place (the deepest path) is where the value went wrong, and
+ * the branches that failed right there are the choices.
+ */
+export function describeErrors(
+  errors: ErrorObject[],
+  value: unknown,
+  root: string,
+  resolve: (schema: JsonSchema) => JsonSchema = (schema) => schema,
+): { path: string; rule: string } {
+  const unions = tagUnions(errors, resolve);
+  if (unions.unknownTag) {
+    const { error, key, tags } = unions.unknownTag;
+    const parts = segments(root, error.instancePath, key);
+    return { path: pathText(parts), rule: `must be ${tags.map((tag) => JSON.stringify(tag)).join(' | ')} (got ${preview(valueAt(value, parts))})` };
+  }
+  const matching = errors.filter((error) => !unions.wrong.some((branch) => error.schemaPath.startsWith(branch)));
+  const specific = (matching.length > 0 ? matching : errors).filter((error) => !COMBINATORS.has(error.keyword));
+  const candidates = specific.length > 0 ? specific : matching.length > 0 ? matching : errors;
   const depth = Math.max(...candidates.map((error) => errorPath(error, root).length));
   const deepest = candidates.filter((error) => errorPath(error, root).length === depth);
   const parts = errorPath(deepest[0], root);

@@ -1,16 +1,19 @@
 // `codex-dbg replay <recording>`: plays the recorded session's messages through the loaded plugins, in
 // order, with no codex at all, and compares what the plugins answer to each server request with the
 // answer in the recording. Prints each difference; exit 0 when there is none, 1 otherwise. With --format
-// the session is shown as it would have been (the formatter sees the new answers).
+// the session is shown as it would have been (the formatter sees the new answers). With --validate every
+// message shown (recorded and replayed) is checked against the schema of the codex codex-dbg would use.
 import type { Reply, TrafficEntry } from '../../core/connection.ts';
 import { ExitCode } from '../../core/errors.ts';
 import type { Scope } from '../lifecycle.ts';
 import { classify, type ErrorMessage, type Message, type RequestId, type RequestMessage, type ResponseMessage } from '../../core/messages.ts';
 import { readRecording } from '../../recording/reader.ts';
 import { redact } from '../../recording/recorder.ts';
+import { locateCodex } from '../../transports/locate-codex.ts';
 import { runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
 import { loadPluginSet, openOutput, startPlugins, useColor } from '../setup.ts';
+import { startValidation } from '../validation.ts';
 
 interface Answered {
   request: RequestMessage;
@@ -42,10 +45,13 @@ async function replay(scope: Scope, file: string, options: CommonOptions): Promi
   const set = await loadPluginSet(options, undefined);
   const output = openOutput(scope);
   const host = await startPlugins(scope, set, options, { output, color: useColor(options) });
+  const validation =
+    options.validate === 'off' ? undefined : await startValidation(scope, options, locateCodex({ codexBin: options.codexBin }).path, { log: (text) => output.stderrLine(text) });
   const show = (direction: 'in' | 'out', message: Message, at: number) => {
     const decoded = classify(message);
     if (!decoded.ok) return;
     const entry: TrafficEntry = { direction, kind: decoded.value.kind, message, line: JSON.stringify(message), at };
+    validation?.observe(entry);
     const text = host.observe(entry);
     if (text !== undefined) output.stdout(text);
   };
@@ -96,5 +102,6 @@ async function replay(scope: Scope, file: string, options: CommonOptions): Promi
     differ(`difference: ${pending.request.method} (server request id ${pending.request.id}, ${file}:${pending.line}) has no answer in the recording; replayed: ${comparable(pending.reply)} (answered by ${pending.by})`);
   }
   output.stderrLine(`replayed ${requests} server request${requests === 1 ? '' : 's'}: ${differences === 0 ? 'no differences' : `${differences} difference${differences === 1 ? '' : 's'}`}`);
-  return differences === 0 ? ExitCode.ok : ExitCode.failure;
+  const code = differences === 0 ? ExitCode.ok : ExitCode.failure;
+  return validation?.exitCode(code) ?? code;
 }
