@@ -24,31 +24,35 @@ export function shortServerMessage(message: string): string {
   return first.length > MAX_SHOWN ? `${first.slice(0, MAX_SHOWN)}… (${message.length} chars; --debug shows all)` : first;
 }
 
-/** Edit distance, for suggestions. */
+/** Edit distance where swapping two neighbours counts once ("modle" → "model"), for suggestions. */
 function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j], rows[i - 2][j - 2] + 1);
+    }
+    rows.push(row);
   }
-  return previous[b.length];
+  return rows[a.length][b.length];
 }
 
-/** Up to `max` known names nearest to `name`: close by spelling, or sharing its last segment. */
+/** Up to `max` known names nearest to `name` by spelling (or containing it, or contained in it), nearest first. */
 export function nearestNames(name: string, known: readonly string[], max = 3): string[] {
   const lower = name.toLowerCase();
-  const last = lower.split('/').pop() ?? lower;
-  const scored = known
+  const limit = Math.max(2, Math.floor(name.length / 4));
+  return known
     .map((candidate) => {
       const other = candidate.toLowerCase();
-      const score = distance(lower, other);
-      const related = other.includes(lower) || lower.includes(other) || (last.length > 2 && other.split('/').pop() === last);
-      return { candidate, score: related ? Math.min(score, 2) : score };
+      const contains = other.includes(lower) || lower.includes(other);
+      return { candidate, score: distance(lower, other), contains };
     })
-    .filter(({ score }) => score <= Math.max(2, Math.floor(name.length / 3)))
-    .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate));
-  return scored.slice(0, max).map(({ candidate }) => candidate);
+    .filter(({ score, contains }) => score <= limit || contains)
+    .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
+    .slice(0, max)
+    .map(({ candidate }) => candidate);
 }
 
 /** The names an "unknown variant" error lists, when it lists them. */

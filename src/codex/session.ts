@@ -61,7 +61,7 @@ function checked<S extends v.GenericSchema>(method: string, schema: S, result: u
   if (parsed.success) return parsed.output;
   const issue = parsed.issues[0];
   const field = fieldPath(issue) || 'result';
-  const problem = issue.received === 'undefined' ? `has no ${field} (expected ${issue.expected})` : `has ${field} of the wrong type (expected ${issue.expected}, got ${issue.received})`;
+  const problem = issue.received === 'undefined' ? `has no ${field}` : `has ${field} of the wrong type (expected ${issue.expected}, got ${issue.received})`;
   throw new DbgError('E_PROTOCOL', `the server's reply to ${method} ${problem}; is this codex speaking another version of the protocol?`);
 }
 
