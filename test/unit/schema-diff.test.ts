@@ -1,9 +1,9 @@
 // schema diff on two small bundles written to show each kind of change.
 import { describe, expect, test } from 'vitest';
-import type { SchemaBundle } from '../../src/codex/protocol-schema.ts';
+import type { JsonSchema, SchemaBundle } from '../../src/codex/protocol-schema.ts';
 import { changeText, diffSchemas, typeText } from '../../src/codex/schema-diff.ts';
 
-const request = (method: string, params: object | undefined, required = true) => ({
+const request = (method: string, params: JsonSchema | undefined, required = true): JsonSchema => ({
   properties: { id: {}, method: { enum: [method] }, ...(params ? { params } : {}) },
   required: required ? ['id', 'method', 'params'] : ['id', 'method'],
 });
