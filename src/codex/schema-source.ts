@@ -45,7 +45,7 @@ function userCacheDir(env: NodeJS.ProcessEnv): string {
 
 function run(bin: string, args: string[], env?: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(bin, args, { env, timeout: 60_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(bin, args, { env, timeout: 60_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) {
         const why = String(stderr).trim().split('\n').pop() || error.message;
         reject(new DbgError('E_PROTOCOL', `\`${bin} ${args.join(' ')}\` failed: ${why}`, { cause: error }));
@@ -53,6 +53,8 @@ function run(bin: string, args: string[], env?: NodeJS.ProcessEnv): Promise<stri
         resolve(String(stdout));
       }
     });
+    // Nothing to say on stdin: a program that reads it must see its end, not wait.
+    child.stdin?.end();
   });
 }
 

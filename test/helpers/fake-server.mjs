@@ -12,8 +12,28 @@
 //   generated        on turn/start, FAKE_COUNT (default 3000) server requests of every kind, unknown ones and
 //                    malformed params, FAKE_CONCURRENCY (default 50) at a time; each id must be answered once;
 //                    then a fake/report notification {sent, answered, duplicates, strays} and turn/completed
+//   invalid          on turn/start, a delta whose `delta` is a number and a notification no schema knows, then
+//                    completes the turn (planted violations for --validate)
 // Any other mode answers initialize, thread/start and turn/start and completes each turn at once.
+// `--version` says it is codex-cli $FAKE_VERSION (default 0.169.0); `app-server generate-json-schema …` is
+// handed to the real codex in $FAKE_REAL_CODEX, so --validate finds a schema.
+import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
+
+if (process.argv.includes('--version')) {
+  process.stdout.write(`codex-cli ${process.env.FAKE_VERSION ?? '0.169.0'}\n`);
+  process.exit(0);
+}
+const generate = process.argv.indexOf('generate-json-schema');
+if (generate !== -1) {
+  const real = process.env.FAKE_REAL_CODEX;
+  if (!real) {
+    process.stderr.write('fake server: set FAKE_REAL_CODEX to generate a schema\n');
+    process.exit(2);
+  }
+  const result = spawnSync(real, ['app-server', ...process.argv.slice(generate)], { stdio: 'inherit' });
+  process.exit(result.status ?? 1);
+}
 
 const mode = process.env.FAKE_MODE ?? 'plain';
 const send = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -101,6 +121,11 @@ const faults = {
       process.stderr.write(noise);
       delta(`piece ${i} `);
     }
+    completeTurn();
+  },
+  invalid: () => {
+    send({ method: 'item/agentMessage/delta', params: { threadId: THREAD, turnId: openTurn, itemId: 'msg', delta: 5 } });
+    send({ method: 'fake/unknownNotification', params: {} });
     completeTurn();
   },
   generated: () => {
