@@ -58,15 +58,32 @@ function buildCli() {
 // mri (cac's parser) drops a lone "-"; carry it through under another name.
 const STDIN_ARG = '\u0000stdin';
 
+/**
+ * cac tells mri that a flag such as --record-secrets is boolean under its camel-case name only, so mri took the
+ * word after the dashed spelling as its value (`--record-secrets exec hi` lost "exec"): spell those camel-case.
+ */
+function booleanFlags(cli: ReturnType<typeof cac>): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (const command of [cli.globalCommand, ...cli.commands]) {
+    for (const option of command.options) {
+      const dashed = option.rawName.split(/[ ,]+/).find((part) => part.startsWith('--') && part.includes('-', 2));
+      if (option.isBoolean && !option.negated && dashed) flags.set(dashed, `--${option.names[0]}`);
+    }
+  }
+  return flags;
+}
+
 /** A lone "-" for stdin; a bare --validate means --validate=warn, so it never takes the next word as its value. */
-function preparse(arg: string): string {
+function preparse(arg: string, flags: Map<string, string>): string {
   if (arg === '-') return STDIN_ARG;
-  return arg === '--validate' ? '--validate=warn' : arg;
+  if (arg === '--validate') return '--validate=warn';
+  return flags.get(arg) ?? arg;
 }
 
 export async function main(rawArgv: string[]): Promise<number> {
-  const argv = rawArgv.map(preparse);
   const cli = buildCli();
+  const flags = booleanFlags(cli);
+  const argv = rawArgv.map((arg) => preparse(arg, flags));
   let parsed: { args: readonly string[]; options: Record<string, unknown> };
   try {
     parsed = cli.parse(argv, { run: false }) as typeof parsed;
