@@ -281,7 +281,7 @@ export function describeErrors(
   }
   // "must be string | "a" | "b"": the enum values already say string.
   const enumTypes = new Set(deepest.filter((e) => e.keyword === 'enum').flatMap((e) => ((e.params as { allowedValues?: unknown[] }).allowedValues ?? []).map((v) => typeof v)));
-  const unique = [...new Set(choices)].filter((choice) => !enumTypes.has(choice));
+  const unique = [...new Set(choices)].filter((choice) => !enumTypes.has(choice as 'string'));
   const rule = [unique.length ? `must be ${unique.join(' | ')}` : '', ...new Set(others)].filter(Boolean).join('; ');
   return { path, rule: `${rule} (got ${preview(valueAt(value, parts))})` };
 }
