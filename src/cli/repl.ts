@@ -3,6 +3,7 @@
 // a command until its reply) before the next is taken. At end of input the running turn is awaited.
 import { closeError } from '../core/connection.ts';
 import { DbgError, ExitCode, toDbgError, usageError } from '../core/errors.ts';
+import { describeActivity } from '../codex/activity.ts';
 import { paramsFor } from '../codex/params.ts';
 import type { Colors } from '../plugins/contract.ts';
 import type { Live } from './connect.ts';
@@ -99,6 +100,16 @@ const COMMANDS: ReplCommand[] = [
       if (!method) throw usageError('usage: :call <method> [json-params]');
       const params = paramsFor(`:call ${method}`, method, argument.slice(method.length));
       output.stderrLine(JSON.stringify(await live.connection.request(method, params), null, 2));
+      return GO_ON;
+    },
+  },
+  {
+    names: ['status'],
+    help: 'the active thread, and what is open: running turns, unanswered server requests, requests without a reply',
+    run(_argument, { live, output }) {
+      output.stderrLine(`thread ${live.session.threadId ?? '(none yet)'}`);
+      const open = describeActivity(live.activity.snapshot());
+      output.stderrLine(open.length ? open.join('\n') : 'nothing open');
       return GO_ON;
     },
   },
