@@ -36,6 +36,11 @@ export function schemaCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(userCacheDir(env), 'codex-dbg', 'schemas');
 }
 
+/** Where `npm run test:compat` installs older codex releases: <cache>/codex-dbg/compat/<version>/. */
+export function compatCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(userCacheDir(env), 'codex-dbg', 'compat');
+}
+
 function userCacheDir(env: NodeJS.ProcessEnv): string {
   if (env.XDG_CACHE_HOME) return env.XDG_CACHE_HOME;
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches');

@@ -5,7 +5,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { CODEX, ROOT, makeWorld, removeTempDirs, runCli, tempDir, testCacheHome, type World } from '../helpers/world.ts';
+import { CODEX, CODEX_VERSION, ROOT, makeWorld, removeTempDirs, runCli, tempDir, testCacheHome, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
@@ -16,8 +16,8 @@ afterEach(async () => {
   world = undefined;
 });
 
-/** The environment for the fake server: its mode, the real codex for its schema, the tests' cache. */
-const fakeEnv = (mode: string) => ({ ...process.env, FAKE_MODE: mode, FAKE_REAL_CODEX: CODEX, XDG_CACHE_HOME: testCacheHome() });
+/** The environment for the fake server: its mode, the real codex for its schema (and its version), the tests' cache. */
+const fakeEnv = (mode: string) => ({ ...process.env, FAKE_MODE: mode, FAKE_REAL_CODEX: CODEX, FAKE_VERSION: CODEX_VERSION, XDG_CACHE_HOME: testCacheHome() });
 
 const violationLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('codex-dbg: violation: '));
 
@@ -27,8 +27,8 @@ describe('--validate', () => {
     expect(warn.exitCode).toBe(0);
     const lines = violationLines(warn.stderr);
     expect(lines).toContain('codex-dbg: violation: in notification item/agentMessage/delta: params.delta: must be string (got 5)');
-    expect(lines).toContain('codex-dbg: violation: in notification fake/unknownNotification: method: "fake/unknownNotification" is not a server notification of codex 0.169.0');
-    expect(warn.stderr).toMatch(new RegExp(`codex-dbg: --validate: \\d+ messages checked against codex 0\\.169\\.0, ${lines.length} violations`));
+    expect(lines).toContain(`codex-dbg: violation: in notification fake/unknownNotification: method: "fake/unknownNotification" is not a server notification of codex ${CODEX_VERSION}`);
+    expect(warn.stderr).toMatch(new RegExp(`codex-dbg: --validate: \\d+ messages checked against codex ${CODEX_VERSION.replace(/\./g, '\\.')}, ${lines.length} violations`));
 
     const strict = await runCli(['--codex-bin', FAKE, '--validate=strict', 'exec', 'hi'], { env: fakeEnv('invalid') });
     expect(strict.exitCode).toBe(5);

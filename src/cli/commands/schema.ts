@@ -1,21 +1,17 @@
 // `codex-dbg schema diff <codexA> <codexB>`: what changed in the app-server protocol from one codex to
 // another, one line per change on stdout. Each side is a codex binary (a path, or a name on PATH) or a
 // version: a version is read from the schema cache when an earlier run cached it, else from an installed
-// codex of that version (the one codex-dbg would use, or one under ./.cache/codex-compat/ where
+// codex of that version (the one codex-dbg would use, or one in <cache>/codex-dbg/compat/ where
 // `npm run test:compat` installs older releases). --no-experimental-api compares the stable surface only.
-import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DbgError, ExitCode, usageError } from '../../core/errors.ts';
 import { changeText, diffSchemas } from '../../codex/schema-diff.ts';
-import { cachedSchema, codexVersion, loadSchema, type LoadedSchema } from '../../codex/schema-source.ts';
+import { cachedSchema, codexVersion, compatCacheDir, loadSchema, type LoadedSchema } from '../../codex/schema-source.ts';
 import { locateCodex } from '../../transports/locate-codex.ts';
 import { runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
 
 const VERSION = /^\d+\.\d+\.\d+[\w.+-]*$/;
-
-/** Where `npm run test:compat` installs older codex releases: ./.cache/codex-compat/<version>/. */
-export const COMPAT_CACHE = join('.cache', 'codex-compat');
 
 export function schemaCommand(action: string, args: string[], options: CommonOptions): Promise<number> {
   return runCommand(options, async () => {
@@ -54,19 +50,14 @@ async function installedCodex(version: string, options: CommonOptions): Promise<
   } catch {
     // None where codex-dbg looks; the compat cache may still have one.
   }
-  candidates.push(...compatBinaries(resolve(COMPAT_CACHE, version)));
+  try {
+    // npm installed it there: <dir>/node_modules/@openai/codex-<platform>-<arch>/vendor/<triple>/bin/codex.
+    candidates.push(locateCodex({ env: {}, searchRoots: [join(compatCacheDir(), version)] }).path);
+  } catch {
+    // Not installed by test:compat either.
+  }
   for (const candidate of candidates) {
     if ((await codexVersion(candidate).catch(() => undefined)) === version) return candidate;
   }
   return undefined;
-}
-
-/** Native codex binaries inside an unpacked platform package: <dir>/package/vendor/<triple>/bin/codex. */
-export function compatBinaries(dir: string): string[] {
-  const vendor = join(dir, 'package', 'vendor');
-  if (!existsSync(vendor)) return [];
-  const name = process.platform === 'win32' ? 'codex.exe' : 'codex';
-  return readdirSync(vendor)
-    .map((triple) => join(vendor, triple, 'bin', name))
-    .filter((path) => existsSync(path));
 }
