@@ -68,9 +68,7 @@ export class ProtocolValidator {
   ) {
     this.tables = protocolTables(bundle);
     // verbose: errors carry their schema and value, to tell a union's branches apart (wrongTagBranches).
-    // inlineRefs off: each shared type is compiled once as its own function instead of copied into every
-    // type that uses it (about half the compile time of a session's first messages).
-    this.ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, logger: false, verbose: true, inlineRefs: false });
+    this.ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, logger: false, verbose: true });
     for (const format of formatsIn(bundle)) {
       const range = INTEGER_RANGES[format];
       this.ajv.addFormat(format, range ? { type: 'number', validate: (n: number) => n >= range[0] && n <= range[1] } : () => true);
