@@ -50,6 +50,10 @@ describe('violations, client → server', () => {
     expect(lines(validator, out('request', { id: 7, method: 'thread/start', params: { approvalPolicy: 'on-failure' } }))).toEqual([
       'violation: out request thread/start id 7: params.approvalPolicy: must be "untrusted" | "on-request" | "never" | object | null (got "on-failure")',
     ]);
+    // A wrong type where the values sit behind a $ref (SandboxMode | null): the values are named too.
+    expect(lines(validator, out('request', { id: 8, method: 'thread/start', params: { sandbox: 3 } }))).toEqual([
+      'violation: out request thread/start id 8: params.sandbox: must be "read-only" | "workspace-write" | "danger-full-access" | null (got 3)',
+    ]);
   });
 
   test('params missing where required, params given where typed null, an unknown method', () => {
