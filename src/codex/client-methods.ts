@@ -1,5 +1,5 @@
 // Every client request method of codex app-server 0.169.0 (the pinned codex), experimental ones included, in
-// the order its schema lists them: for completing and suggesting method names. test/unit/client-methods.test.ts
+// the order its schema lists them: for completing and suggesting method names. test/unit/params.test.ts
 // checks it against the ClientRequest union of the binary's own schema (generate-json-schema --experimental).
 export const CLIENT_REQUEST_METHODS: readonly string[] = [
   'initialize',
