@@ -9,7 +9,7 @@
 import { builtinFormatters } from '../plugins/builtin/index.ts';
 import { APPROVAL_POLICIES, SANDBOX_MODES } from './options.ts';
 
-export type CommandName = '' | 'exec' | 'call' | 'replay' | 'stats' | 'demo' | 'help' | 'completion';
+export type CommandName = '' | 'exec' | 'call' | 'replay' | 'stats' | 'schema' | 'demo' | 'help' | 'completion';
 
 export interface ArgSpec {
   name: string;
@@ -38,6 +38,8 @@ export interface FlagSpec {
   short?: string;
   /** The value's name in help (`<path>`); absent for an on/off flag, which never takes the next word. */
   value?: string;
+  /** The value of the flag written alone: its own value then comes only after `=` (`--validate=strict`), never as the next word. */
+  bare?: string;
   /** An on/off flag that is on by default and written `--no-<name>` (its value is then false). */
   negated?: boolean;
   /** Given more than once, its values collect into a list; otherwise a second, different value is an error. */
@@ -85,8 +87,21 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'what happened in a recorded session: messages, turns, server requests and who answered, errors',
     details: ['Reads .gz recordings and numbered parts too; --json gives the same as one JSON object.'],
   },
+  {
+    name: 'schema',
+    args: [
+      { name: 'action', required: true, complete: ['diff'] },
+      { name: 'codexA', required: true, complete: 'file' },
+      { name: 'codexB', required: true, complete: 'file' },
+    ],
+    summary: 'schema diff <codexA> <codexB>: protocol changes between two codex binaries or versions',
+    details: [
+      'Each side is a codex binary (a path, or a name on PATH) or a version (cached, or an installed codex of that version).',
+      '--no-experimental-api compares the stable surface only.',
+    ],
+  },
   { name: 'demo', args: [], summary: 'see the whole flow offline in one command: streaming, an approval, a diff, attestation' },
-  { name: 'help', args: [{ name: 'command', required: false, complete: ['exec', 'call', 'replay', 'stats', 'demo', 'help', 'completion'] }], summary: 'help for all of codex-dbg, or for one command' },
+  { name: 'help', args: [{ name: 'command', required: false, complete: ['exec', 'call', 'replay', 'stats', 'schema', 'demo', 'help', 'completion'] }], summary: 'help for all of codex-dbg, or for one command' },
   {
     name: 'completion',
     args: [{ name: 'shell', required: true, complete: SHELLS }],
@@ -108,7 +123,7 @@ const PLUGINS: CommandName[] = ['', 'exec', 'call', 'demo', 'replay'];
 const EVERY: CommandName[] = COMMANDS.map((command) => command.name);
 
 export const FLAGS: FlagSpec[] = [
-  { name: 'codex-bin', value: '<path>', description: 'codex executable (default: $CODEX_BIN, then codex on PATH, then the @openai/codex package)', commands: SERVER, complete: 'file' },
+  { name: 'codex-bin', value: '<path>', description: 'codex executable (default: $CODEX_BIN, then codex on PATH, then the @openai/codex package)', commands: [...SERVER, 'replay', 'schema'], complete: 'file' },
   { name: 'config', short: 'c', value: '<key=value>', repeatable: true, description: 'config override passed to codex as --config (repeatable)', commands: SERVER },
   { name: 'thread-id', value: '<id>', description: 'resume this thread instead of starting one', commands: THREAD },
   { name: 'approval-policy', value: '<policy>', description: `${APPROVAL_POLICIES.join(' | ')} (default: on-request)`, commands: THREAD, complete: APPROVAL_POLICIES },
@@ -132,10 +147,19 @@ export const FLAGS: FlagSpec[] = [
   { name: 'handler-timeout', value: '<ms>', description: 'how long a plugin may take to answer a server request; 0: no limit (default: 10000)', commands: PLUGINS },
   { name: 'max-line-bytes', value: '<n>', description: 'largest server line accepted, in bytes (default: 134217728)', commands: SERVER },
   { name: 'opt-out', value: '<method>', repeatable: true, description: 'ask the server not to send this notification (repeatable)', commands: SERVER },
-  { name: 'experimental-api', negated: true, description: 'do not ask for the experimental API (test the stable surface)', commands: SERVER },
+  { name: 'experimental-api', negated: true, description: 'do not ask for the experimental API (test the stable surface)', commands: [...SERVER, 'schema'] },
   { name: 'server-log', description: "show the server's stderr live (it is always kept for diagnosis)", commands: SERVER },
   { name: 'color', negated: true, description: 'no colours (also when NO_COLOR is set or output is not a terminal)', commands: PLUGINS },
-  { name: 'debug', description: 'show stack traces for errors', commands: EVERY },
+  {
+    name: 'validate',
+    value: '<mode>',
+    bare: 'warn',
+    description: "check every message both ways against this codex's own JSON Schema; --validate=strict: exec and call exit 5 on any violation",
+    commands: [...SERVER, 'replay'],
+    complete: ['warn', 'strict'],
+  },
+  { name: 'stall-warn', value: '<seconds>', description: 'warn when a turn hears nothing, a server request goes unanswered or a request gets no reply for this long; 0: never (default: 30)', commands: SERVER },
+  { name: 'debug', description: 'show stack traces and full server error texts', commands: EVERY },
   { name: 'help', short: 'h', description: 'this help (codex-dbg help <command> for one command)', commands: EVERY },
   { name: 'version', short: 'v', description: 'print the version', commands: EVERY },
 ];
@@ -151,7 +175,8 @@ export function flagText(flag: FlagSpec): string {
 
 /** The flag with its alias and value, as help shows it and cac declares it: `-c, --config <key=value>`. */
 export function flagSyntax(flag: FlagSpec): string {
-  return `${flag.short ? `-${flag.short}, ` : ''}${flagText(flag)}${flag.value ? ` ${flag.value}` : ''}`;
+  const value = flag.bare !== undefined ? `[=${flag.value}]` : flag.value ? ` ${flag.value}` : '';
+  return `${flag.short ? `-${flag.short}, ` : ''}${flagText(flag)}${value}`;
 }
 
 /** A command's arguments as usage lines write them: `<method> [json-params]`. */

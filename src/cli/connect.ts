@@ -6,6 +6,7 @@ import { Connection, type Reply, type TrafficEntry } from '../core/connection.ts
 import { DbgError, ExitCode, RpcError } from '../core/errors.ts';
 import type { RequestId, RequestMessage } from '../core/messages.ts';
 import type { CloseInfo, Transport } from '../core/transport.ts';
+import { ActivityTracker } from '../codex/activity.ts';
 import type { Capabilities } from '../codex/protocol.ts';
 import { ServerRequests } from '../codex/waiting-requests.ts';
 import { Session, type ClientInfo, type ThreadParams } from '../codex/session.ts';
@@ -25,6 +26,8 @@ export interface LiveOptions {
   threadParams: ThreadParams;
   /** Called once the transport has started, before the handshake. */
   onStarted?: () => void;
+  /** Also see every message, both ways, before the plugins (the --validate checks). */
+  observers?: ((entry: TrafficEntry) => void)[];
 }
 
 /** A session with a server: the transport, the connection on it, and the conversation. */
@@ -34,6 +37,8 @@ export interface Live {
   session: Session;
   /** The server's requests still waiting for an answer. */
   requests: ServerRequests;
+  /** What is open: running turns, unanswered server requests, client requests without a reply. */
+  activity: ActivityTracker;
 }
 
 export async function connect(options: LiveOptions): Promise<Live> {
@@ -48,6 +53,8 @@ export async function connect(options: LiveOptions): Promise<Live> {
     recorder?.event('withheld', { id: request.id, method: request.method, reason: 'the server withdrew the request before it was answered' });
     return new Promise<Reply>(() => {});
   };
+  const activity = new ActivityTracker({ requestTimeoutMs: options.requestTimeoutMs });
+  const observers = options.observers ?? [];
   const connection = new Connection(transport, {
     requestTimeoutMs: options.requestTimeoutMs,
     onServerRequest: answer,
@@ -58,6 +65,8 @@ export async function connect(options: LiveOptions): Promise<Live> {
     onTraffic: (entry: TrafficEntry) => {
       if (entry.direction === 'out' && (entry.kind === 'response' || entry.kind === 'error')) requests.answered((entry.message as { id: RequestId }).id);
       recorder?.message(entry);
+      activity.observe(entry);
+      for (const observe of observers) observe(entry);
       const text = host.observe(entry);
       // stdout is backed up: stop reading until it drains, so the server waits instead of us buffering.
       if (text !== undefined && !output.stdout(text)) {
@@ -70,7 +79,10 @@ export async function connect(options: LiveOptions): Promise<Live> {
       output.stderrLine(`codex-dbg: ${text}`);
     },
   });
-  connection.closed.then((info: CloseInfo) => recorder?.event('server-exit', { reason: info.reason, ...info.facts }));
+  connection.closed.then((info: CloseInfo) => {
+    activity.clear();
+    recorder?.event('server-exit', { reason: info.reason, ...info.facts });
+  });
   await connection.start();
   options.onStarted?.();
   session = new Session(connection, options.threadParams);
@@ -81,5 +93,5 @@ export async function connect(options: LiveOptions): Promise<Live> {
     // A server that refuses initialize failed to start (exit 3), like one that dies during it.
     throw error instanceof RpcError ? new DbgError('E_RPC', `the server failed to start: ${error.message}`, { exitCode: ExitCode.serverFailed, cause: error }) : error;
   }
-  return { transport, connection, session, requests };
+  return { transport, connection, session, requests, activity };
 }

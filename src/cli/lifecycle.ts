@@ -1,7 +1,8 @@
 // One lifecycle for every command (the citty idea): the body sets things up in order, registering a cleanup
 // for each as it goes; the cleanups always run, in reverse, also after an error or a signal. An error
 // reaches the user as one line with its code (and the server's stderr tail), and becomes the exit code.
-import { toDbgError } from '../core/errors.ts';
+import { RpcError, toDbgError, type DbgError } from '../core/errors.ts';
+import { rpcErrorText } from '../codex/rpc-errors.ts';
 
 interface Cleanup {
   what: string;
@@ -40,10 +41,15 @@ export async function runCommand(options: { debug: boolean }, body: (scope: Scop
   }
 }
 
+/** An error's message as shown: a server's error reply cut to its first line (all of it with --debug). */
+export function errorMessage(error: DbgError, debug: boolean): string {
+  return error instanceof RpcError ? rpcErrorText(error, debug) : error.message;
+}
+
 /** One clear line on stderr (then its details, such as the server's stderr tail); the stack only with --debug. */
 export function reportError(error: unknown, debug: boolean, exitCode?: number): number {
   const dbgError = toDbgError(error);
-  const lines = [`codex-dbg: error [${dbgError.code}]: ${dbgError.message}`, ...dbgError.details];
+  const lines = [`codex-dbg: error [${dbgError.code}]: ${errorMessage(dbgError, debug)}`, ...dbgError.details];
   if (debug && error instanceof Error && error.stack) lines.push(error.stack);
   if (debug && dbgError.cause instanceof Error && dbgError.cause.stack) lines.push(`caused by: ${dbgError.cause.stack}`);
   process.stderr.write(`${lines.join('\n')}\n`);

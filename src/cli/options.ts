@@ -6,6 +6,8 @@ import { parsePluginArg, type PluginSpec } from '../plugins/options.ts';
 
 export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const;
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
+/** --validate (warn), --validate=strict; off when not given. */
+export const VALIDATE_MODES = ['off', 'warn', 'strict'] as const;
 
 export interface CommonOptions {
   codexBin?: string;
@@ -33,6 +35,9 @@ export interface CommonOptions {
   /** Rotate the recording to a new numbered part at this size. */
   recordMaxBytes?: number;
   scriptedModel?: string;
+  validate: (typeof VALIDATE_MODES)[number];
+  /** Seconds of silence before a stall warning; 0: no warnings. */
+  stallWarn: number;
   debug: boolean;
 }
 
@@ -116,6 +121,8 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
     recordSecrets: Boolean(raw.recordSecrets),
     recordMaxBytes: raw.recordMaxBytes === undefined ? undefined : numberFlag('--record-max-bytes', raw.recordMaxBytes, 0),
     scriptedModel: stringFlag('--scripted-model', raw.scriptedModel),
+    validate: raw.validate === undefined ? 'off' : (picklistFlag('--validate', VALIDATE_MODES, raw.validate) ?? 'off'),
+    stallWarn: numberFlag('--stall-warn', raw.stallWarn, 30, NonNegativeInt),
     debug: Boolean(raw.debug),
   };
 }

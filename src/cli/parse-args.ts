@@ -1,5 +1,6 @@
 // Reads a command line as people write it: flags before or after the command, `--flag value` and
-// `--flag=value`, `-c value`, `--no-<flag>`, on/off flags that never take the next word, repeated flags,
+// `--flag=value`, `-c value`, `--no-<flag>`, on/off flags that never take the next word, a flag whose value
+// is optional (`--validate`, `--validate=strict`: only after =), repeated flags,
 // `--` to end the flags, and a lone `-` as an argument. Every mistake is a usage error of one line that
 // names the flag or command, with a did-you-mean where one is close.
 //
@@ -59,7 +60,11 @@ function declareCommands(): CAC {
   cli.globalCommand.ignoreOptionDefaultValue();
   for (const spec of COMMANDS) {
     const command = cli.command(`${spec.name} ${argsSyntax(spec)}`.trim(), spec.summary);
-    for (const flag of flagsOf(spec.name)) command.option(flagSyntax(flag), flag.description, flag.repeatable ? { type: [String] } : undefined);
+    for (const flag of flagsOf(spec.name)) {
+      // cac is always handed `--flag=value` (see normalise), so a flag with a bare value is declared as taking one.
+      const syntax = flag.bare === undefined ? flagSyntax(flag) : flagSyntax({ ...flag, bare: undefined });
+      command.option(syntax, flag.description, flag.repeatable ? { type: [String] } : undefined);
+    }
   }
   return cli;
 }
@@ -91,7 +96,7 @@ function normalise(argv: readonly string[]): { line: string[]; written: Map<stri
       line.push(`--${key}=${flag.negated ? !on : on}`);
       continue;
     }
-    let value = inline;
+    let value = inline ?? flag.bare;
     if (value === undefined) {
       const next = argv[index + 1];
       if (next === undefined || (next.startsWith('-') && next !== '-')) {

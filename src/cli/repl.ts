@@ -8,7 +8,7 @@
 import { closeError } from '../core/connection.ts';
 import { DbgError, ExitCode, toDbgError, usageError } from '../core/errors.ts';
 import { CLIENT_METHODS } from '../codex/client-methods.ts';
-import { parseParamsJson } from '../codex/params.ts';
+import { paramsFor } from '../codex/params.ts';
 import type { WithdrawnBecause } from '../codex/waiting-requests.ts';
 import { ASK_CHOICES } from '../plugins/builtin/ask.ts';
 import type { Colors } from '../plugins/contract.ts';
@@ -16,10 +16,11 @@ import type { Live } from './connect.ts';
 import { columns } from './help.ts';
 import type { History } from './history.ts';
 import { LineQueue } from './line-queue.ts';
-import { reportError } from './lifecycle.ts';
+import { errorMessage, reportError } from './lifecycle.ts';
 import type { Output } from './output.ts';
 import { QuestionQueue, questionPrompt, terminalQuestionView } from './prompter.ts';
 import { completeLine, type ArgumentKind } from './repl-completion.ts';
+import { awaitTurn } from './turn-timeout.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
 
 /** What the REPL needs of the terminal's line editor (terminal.ts). */
@@ -28,7 +29,6 @@ export interface PromptLine {
   /** Drops a line just entered from the in-memory history (an answer). */
   forget(line: string): void;
 }
-import { awaitTurn } from './turn-timeout.ts';
 
 export interface ReplOptions {
   output: Output;
@@ -41,6 +41,8 @@ export interface ReplOptions {
   history?: History;
   /** --turn-timeout: seconds a turn may take before it is interrupted and reported. */
   turnTimeout?: number;
+  /** Show server errors whole (--debug). */
+  debug?: boolean;
 }
 
 /** What a line asks for next: go on, or quit with an exit code. */
@@ -140,7 +142,7 @@ const COMMANDS: ReplCommand[] = [
     async run(argument, repl) {
       const [method = ''] = argument.split(/\s+/, 1);
       if (!method) throw usageError('usage: :call <method> [json-params]');
-      const params = parseParamsJson(`:call ${method}`, argument.slice(method.length));
+      const params = paramsFor(`:call ${method}`, method, argument.slice(method.length));
       repl.say(JSON.stringify(await repl.live.connection.request(method, params), null, 2));
       return GO_ON;
     },
@@ -275,18 +277,26 @@ export class Repl {
 
   /** :status */
   status(): string {
-    const { session, requests } = this.live;
+    const { session, requests, activity } = this.live;
     const now = Date.now();
     const seconds = (since: number) => `${((now - since) / 1000).toFixed(1)} s`;
+    // The activity tracker keeps its own (monotonic) clock.
+    const open = activity.snapshot();
+    const ago = (since: number) => `${((open.now - since) / 1000).toFixed(1)} s`;
     const asked = this.questions?.current?.request?.id;
     const rows: [string, string][] = [['thread', session.threadId ? `${session.threadId} (active)` : 'none (:new starts one)']];
     const running = session.running;
-    rows.push(['turn', running ? `${running.turnId} running for ${seconds(running.startedAt)} on thread ${running.threadId}` : 'none running']);
+    const heard = open.turns.find((turn) => turn.turnId === running?.turnId)?.heardAt;
+    const lastMessage = heard === undefined ? '' : `, last message ${ago(heard)} ago`;
+    rows.push(['turn', running ? `${running.turnId} running for ${seconds(running.startedAt)} on thread ${running.threadId}${lastMessage}` : 'none running']);
     const waiting = requests.list();
     rows.push(['waiting', waiting.length === 0 ? 'no server request waits for an answer' : `${waiting.length} server request${waiting.length === 1 ? '' : 's'}:`]);
     for (const request of waiting) {
       rows.push(['', `id ${request.id}  ${request.method}  for ${seconds(request.receivedAt)}${request.id === asked ? '  (asked at the terminal)' : ''}`]);
     }
+    const unanswered = open.clientRequests;
+    rows.push(['replies', unanswered.length === 0 ? 'no request of ours waits for a reply' : `${unanswered.length} client request${unanswered.length === 1 ? '' : 's'} without a reply yet:`]);
+    for (const request of unanswered) rows.push(['', `id ${JSON.stringify(request.id)}  ${request.method}  for ${ago(request.sentAt)}`]);
     if (this.questions && this.questions.waiting > 1) rows.push(['questions', `${this.questions.waiting} (one shown, the rest queued)`]);
     return columns(rows, 10, '');
   }
@@ -315,7 +325,7 @@ export class Repl {
       const dbgError = toDbgError(error);
       // A request that failed because the server went away: run() reports how it went, once.
       if (dbgError.code === 'E_SERVER_EXITED' || dbgError.code === 'E_CLOSED') return SERVER_GONE;
-      this.say(this.options.color.red(`error [${dbgError.code}]: ${dbgError.message}`));
+      this.say(this.options.color.red(`error [${dbgError.code}]: ${errorMessage(dbgError, Boolean(this.options.debug))}`));
       return GO_ON;
     } finally {
       this.refreshPrompt();

@@ -20,6 +20,8 @@ import type { Scope } from './lifecycle.ts';
 import { threadParams, type CommonOptions } from './options.ts';
 import { Output } from './output.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
+import { startValidation, type Validation } from './validation.ts';
+import { watchStalls } from './watch-stalls.ts';
 
 export const CLIENT_INFO = { name: 'codex_dbg', title: 'codex-dbg', version: VERSION };
 
@@ -126,6 +128,8 @@ export interface ServerSetup {
   codex: CodexLocation;
   /** Points codex at a scripted model (its -c overrides and environment). */
   world?: ScriptedWorld;
+  /** Checks every message against the schema (--validate). */
+  validation?: Validation;
 }
 
 /** Spawns `codex app-server` and does the handshake; at the end the server is shut down gracefully. */
@@ -147,7 +151,7 @@ export async function startServer(scope: Scope, options: CommonOptions, setup: S
     const ended = await transport.close(SHUTDOWN_GRACE_MS);
     recorder?.event('shutdown', ended.facts);
   });
-  return connect({
+  const live = await connect({
     transport,
     host: setup.host,
     output,
@@ -160,7 +164,10 @@ export async function startServer(scope: Scope, options: CommonOptions, setup: S
     },
     threadParams: threadParams(options),
     onStarted: () => recorder?.event('spawned', { pid: transport.pid }),
+    observers: setup.validation ? [setup.validation.observe] : [],
   });
+  watchStalls(scope, live.activity, options.stallWarn, (text) => output.stderrLine(text));
+  return live;
 }
 
 export interface SessionSetup {
@@ -176,6 +183,7 @@ export interface Started {
   host: PluginHost;
   recorder?: Recorder;
   live: Live;
+  validation?: Validation;
 }
 
 /** Every step after output, in order, for a command that talks to a server: exec, call, the interactive session. */
@@ -187,7 +195,8 @@ export async function startSession(scope: Scope, options: CommonOptions, setup: 
   const recorder = openRecorder(scope, options, output);
   recorder?.event('codex', { path: codex.path, source: codex.source });
   const host = await startPlugins(scope, set, options, { output, color, recorder, prompter: setup.prompter });
+  const validation = await startValidation(scope, options, codex.path, { log: (text) => output.stderrLine(text), recorder });
   const world = await startScriptedModel(scope, options, recorder);
-  const live = await startServer(scope, options, { host, output, recorder, codex, world });
-  return { color, host, recorder, live };
+  const live = await startServer(scope, options, { host, output, recorder, codex, world, validation });
+  return { color, host, recorder, live, validation };
 }

@@ -7,7 +7,8 @@ import { COMMANDS, FLAGS, flagsOf, flagText, type CommandSpec, type Completion, 
 type Shell = 'bash' | 'zsh' | 'fish';
 
 const commandWords = COMMANDS.map((command) => command.name).filter(Boolean);
-const valueFlags = FLAGS.filter((flag) => flag.value);
+// A flag with a bare value (--validate) takes its own only after =, never as the next word.
+const valueFlags = FLAGS.filter((flag) => flag.value && flag.bare === undefined);
 
 /** The words that name a flag: `--record`, and `-c` too. */
 function words(flag: FlagSpec): string[] {
@@ -150,7 +151,7 @@ function fishScript(): string {
     const names = `${flag.short ? `-s ${flag.short} ` : ''}-l ${flagText(flag).slice(2)}`;
     const takers = flag.commands.map((name) => name || '-').join(' ');
     let value = '';
-    if (flag.value) {
+    if (flag.value && flag.bare === undefined) {
       const list = listOf(flag.complete);
       if (flag.complete === 'file') value = ' -r -F';
       else if (flag.complete === 'directory') value = " -x -a '(__fish_complete_directories)'";

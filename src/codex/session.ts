@@ -1,7 +1,11 @@
 // The app-server conversation on top of a connection: the handshake, the active thread, threads started,
-// resumed and listed, and turns (started, awaited until turn/completed, steered, interrupted).
+// resumed and listed, and turns (started, awaited until turn/completed, steered, interrupted). Each reply is checked
+// for the fields read from it (loosely: everything else passes), so a server that answers in another shape
+// gets an error that names the method and the field, not "Cannot read properties of undefined".
+// Notifications it does not know are left alone: they pass on to the plugins and never stop a session.
+import * as v from 'valibot';
 import type { Connection } from '../core/connection.ts';
-import { usageError } from '../core/errors.ts';
+import { DbgError, usageError } from '../core/errors.ts';
 import type { NotificationMessage } from '../core/messages.ts';
 import type { Capabilities } from './protocol.ts';
 
@@ -41,6 +45,28 @@ export type ThreadParams = Record<string, unknown>;
 /** turn/completed for turns whose turn/start reply is not read yet; older ones are forgotten beyond this. */
 const MAX_EARLY_TURNS = 100;
 
+/** The fields read from each reply. */
+const ThreadReply = v.looseObject({ thread: v.looseObject({ id: v.string() }) });
+const TurnReply = v.looseObject({ turn: v.looseObject({ id: v.string() }) });
+const ThreadListReply = v.looseObject({
+  data: v.array(v.looseObject({ id: v.string() })),
+  nextCursor: v.optional(v.nullable(v.string())),
+});
+
+function fieldPath(issue: v.BaseIssue<unknown>): string {
+  return (issue.path ?? []).map((item, index) => (typeof item.key === 'number' ? `[${item.key}]` : `${index ? '.' : ''}${String(item.key)}`)).join('');
+}
+
+/** The reply's result checked against `schema`; an error naming the method and the field otherwise. */
+function checked<S extends v.GenericSchema>(method: string, schema: S, result: unknown): v.InferOutput<S> {
+  const parsed = v.safeParse(schema, result);
+  if (parsed.success) return parsed.output;
+  const issue = parsed.issues[0];
+  const field = fieldPath(issue) || 'result';
+  const problem = issue.received === 'undefined' ? `has no ${field}` : `has ${field} of the wrong type (expected ${issue.expected}, got ${issue.received})`;
+  throw new DbgError('E_PROTOCOL', `the server's reply to ${method} ${problem}; is this codex speaking another version of the protocol?`);
+}
+
 export class Session {
   threadId: string | undefined;
   readonly knownThreads: string[] = [];
@@ -64,8 +90,8 @@ export class Session {
   /** Feed every server notification here. */
   handleNotification(notification: NotificationMessage): void {
     if (notification.method !== 'turn/completed') return;
-    const turn = (notification.params as { turn?: Turn } | undefined)?.turn;
-    if (!turn?.id) return;
+    const turn = (notification.params as { turn?: Turn } | null | undefined)?.turn;
+    if (typeof turn?.id !== 'string') return;
     const waiter = this.waiters.get(turn.id);
     if (waiter) {
       this.waiters.delete(turn.id);
@@ -79,14 +105,12 @@ export class Session {
   }
 
   async startThread(extra: ThreadParams = {}): Promise<string> {
-    const result = (await this.connection.request('thread/start', { ...this.threadParams, ...extra })) as { thread: { id: string } };
+    const result = checked('thread/start', ThreadReply, await this.connection.request('thread/start', { ...this.threadParams, ...extra }));
     return this.use(result.thread.id);
   }
 
   async resumeThread(threadId: string, extra: ThreadParams = {}): Promise<string> {
-    const result = (await this.connection.request('thread/resume', { ...this.threadParams, ...extra, threadId })) as {
-      thread: { id: string };
-    };
+    const result = checked('thread/resume', ThreadReply, await this.connection.request('thread/resume', { ...this.threadParams, ...extra, threadId }));
     return this.use(result.thread.id);
   }
 
@@ -94,13 +118,10 @@ export class Session {
   async listThreads(next = false): Promise<{ data: ThreadSummary[]; nextCursor: string | null }> {
     const cursor = next ? this.listCursor : undefined;
     if (next && cursor === null) return { data: [], nextCursor: null };
-    const result = (await this.connection.request('thread/list', cursor ? { cursor } : {})) as {
-      data: ThreadSummary[];
-      nextCursor?: string | null;
-    };
+    const result = checked('thread/list', ThreadListReply, await this.connection.request('thread/list', cursor ? { cursor } : {}));
     this.listCursor = result.nextCursor ?? null;
     for (const thread of result.data) this.remember(thread.id);
-    return { data: result.data, nextCursor: this.listCursor };
+    return { data: result.data as ThreadSummary[], nextCursor: this.listCursor };
   }
 
   /** Makes a thread active without asking the server; returns whether it was seen in this session. */
@@ -113,8 +134,8 @@ export class Session {
   async startTurn(text: string, extra: Record<string, unknown> = {}): Promise<RunningTurn> {
     const threadId = this.threadId;
     if (!threadId) throw usageError('no active thread: start one with :new or pick one with :resume <id>');
-    const result = (await this.connection.request('turn/start', { threadId, input: textInput(text), ...extra })) as { turn: Turn };
-    const turnId = result.turn.id;
+    const reply = await this.connection.request('turn/start', { threadId, input: textInput(text), ...extra });
+    const turnId = checked('turn/start', TurnReply, reply).turn.id;
     const done = new Promise<Turn>((resolve) => {
       const early = this.finished.get(turnId);
       if (early) {

@@ -6,6 +6,8 @@ export const ExitCode = {
   usage: 2,
   serverFailed: 3,
   timeout: 4,
+  /** --validate=strict saw messages that break the protocol's schema (and nothing else went wrong). */
+  protocol: 5,
   /** 128 + the signal's number, as shells report a program stopped by it. */
   sigint: 130,
   sigterm: 143,
@@ -22,6 +24,7 @@ export type ErrorCode =
   | 'E_PLUGIN'
   | 'E_TURN_FAILED'
   | 'E_RECORDING'
+  | 'E_PROTOCOL'
   | 'E_INTERNAL';
 
 const defaultExit: Record<ErrorCode, number> = {
@@ -35,6 +38,7 @@ const defaultExit: Record<ErrorCode, number> = {
   E_PLUGIN: ExitCode.usage,
   E_TURN_FAILED: ExitCode.failure,
   E_RECORDING: ExitCode.failure,
+  E_PROTOCOL: ExitCode.failure,
   E_INTERNAL: ExitCode.failure,
 };
 

@@ -160,6 +160,15 @@ describe('faults', () => {
   });
 });
 
+describe('flags', () => {
+  test('a dashed on/off flag before the command does not take the command as its value', async () => {
+    const env = { ...process.env, FAKE_MODE: 'plain' };
+    const result = await runCli(['--codex-bin', FAKE, '--record-secrets', '--auto-approve', '--final-only', 'exec', 'hi'], { env });
+    expect(result.stderr).not.toContain('unknown command');
+    expect(result.exitCode).toBe(0);
+  });
+});
+
 describe('recording', () => {
   test('secrets are redacted by default and kept with --record-secrets', async () => {
     const dir = tempDir('rec');

@@ -177,7 +177,7 @@ describe.skipIf(skipWithoutTmux)('the REPL at a terminal', () => {
     await enter(first.pane, 'a');
     await first.pane.waitFor((shown) => /made it/.test(shown) && IDLE_PROMPT.test(shown));
     await enter(first.pane, ':status password=hunter2hunter2');
-    await first.pane.waitFor(/hunter2[\s\S]*waiting[^\n]*\n\([0-9a-f]{8}\)>$/);
+    await first.pane.waitFor(/hunter2[\s\S]*waiting[\s\S]*replies[^\n]*\n\([0-9a-f]{8}\)>$/);
     await quit(first.pane);
     await first.pane.kill();
 

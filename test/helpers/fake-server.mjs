@@ -12,6 +12,8 @@
 //   generated        on turn/start, FAKE_COUNT (default 3000) server requests of every kind, unknown ones and
 //                    malformed params, FAKE_CONCURRENCY (default 50) at a time; each id must be answered once;
 //                    then a fake/report notification {sent, answered, duplicates, strays} and turn/completed
+//   invalid          on turn/start, a delta whose `delta` is a number and a notification no schema knows, then
+//                    completes the turn (planted violations for --validate)
 //   hostile-shapes   on turn/start, a notification and an item/tool/call request nested FAKE_DEPTH (default 2500)
 //                    levels, a notification nested 100,000 levels, one with a "__proto__" key; completes once answered
 //   stall            on turn/start, FAKE_COUNT (default 2000) deltas, then nothing more: the turn never completes
@@ -28,11 +30,28 @@
 //   init-error       answers initialize with a JSON-RPC error
 //   hang-turn        starts turns that never complete and ignores turn/interrupt
 // Any other mode answers initialize, thread/start and turn/start and completes each turn at once.
+// `--version` says it is codex-cli $FAKE_VERSION (default 0.169.0); `app-server generate-json-schema …` is
+// handed to the real codex in $FAKE_REAL_CODEX, so --validate finds a schema.
 // Any request for fake/deep, in any mode, is answered with a result nested FAKE_DEPTH levels.
 // FAKE_IGNORE_EOF=1 keeps the server running after its stdin closes; FAKE_IGNORE_TERM=1 ignores SIGTERM.
 // Every mode writes "fake server pid <pid>" on stderr first, so a test can check that it is gone.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
+
+if (process.argv.includes('--version')) {
+  process.stdout.write(`codex-cli ${process.env.FAKE_VERSION ?? '0.169.0'}\n`);
+  process.exit(0);
+}
+const generate = process.argv.indexOf('generate-json-schema');
+if (generate !== -1) {
+  const real = process.env.FAKE_REAL_CODEX;
+  if (!real) {
+    process.stderr.write('fake server: set FAKE_REAL_CODEX to generate a schema\n');
+    process.exit(2);
+  }
+  const result = spawnSync(real, ['app-server', ...process.argv.slice(generate)], { stdio: 'inherit' });
+  process.exit(result.status ?? 1);
+}
 
 const mode = process.env.FAKE_MODE ?? 'plain';
 process.stderr.write(`fake server pid ${process.pid}\n`);
@@ -196,6 +215,11 @@ const faults = {
     completeTurn();
   },
   'hang-turn': () => {},
+  invalid: () => {
+    send({ method: 'item/agentMessage/delta', params: { threadId: THREAD, turnId: openTurn, itemId: 'msg', delta: 5 } });
+    send({ method: 'fake/unknownNotification', params: {} });
+    completeTurn();
+  },
   generated: () => {
     const concurrency = Number(process.env.FAKE_CONCURRENCY ?? 50);
     for (let i = 0; i < concurrency && generated.sent < generated.total; i++) sendGenerated();

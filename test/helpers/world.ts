@@ -1,5 +1,6 @@
 // One isolated world per end-to-end test: a scripted model on 127.0.0.1, a fresh CODEX_HOME and working
 // directory, and a way to run the built CLI against the real codex app-server. Everything is removed after.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,8 +11,15 @@ import { startScriptedWorld } from '../../src/scripted/world.ts';
 
 export const ROOT = resolve(import.meta.dirname ?? __dirname, '../..');
 export const CLI = join(ROOT, 'dist', 'codex-dbg.mjs');
-/** The real codex from the pinned @openai/codex dev dependency. */
-export const CODEX = locateCodex({ env: {}, searchRoots: [ROOT] }).path;
+/**
+ * The codex under test: $CODEX_DBG_TEST_CODEX (a path; `npm run test:compat` sets it to each older release),
+ * else the real codex from the pinned @openai/codex dev dependency.
+ */
+export const CODEX = process.env.CODEX_DBG_TEST_CODEX || locateCodex({ env: {}, searchRoots: [ROOT] }).path;
+/** The version of the codex under test, as `codex --version` says it ("0.169.0"). */
+export const CODEX_VERSION = String(execFileSync(CODEX, ['--version'])).trim().split(/\s+/).pop() as string;
+/** The pinned codex, whatever CODEX is. */
+export const PINNED_CODEX_VERSION = '0.169.0';
 
 export interface RunResult {
   stdout: string;
@@ -34,6 +42,7 @@ const made: string[] = [];
 /** Each file that makes temporary directories calls afterAll(removeTempDirs): bun shares this module between files. */
 export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  testCache = undefined;
 }
 
 export function tempDir(prefix: string): string {
@@ -42,10 +51,20 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
+/**
+ * The user cache the CLI sees in tests (for --validate's schemas): one per test process, never the user's
+ * own ~/.cache. Made on first use; removed with the other temporary directories.
+ */
+let testCache: string | undefined;
+export function testCacheHome(): string {
+  testCache ??= tempDir('cache');
+  return testCache;
+}
+
 export async function makeWorld(script: Script): Promise<World> {
   const scripted = await startScriptedWorld(script);
   const workdir = tempDir('work');
-  const env = { ...scripted.env, NO_COLOR: '1', RUST_LOG: 'warn' };
+  const env = { ...scripted.env, NO_COLOR: '1', RUST_LOG: 'warn', XDG_CACHE_HOME: testCacheHome() };
   const args = ['--codex-bin', CODEX, ...scripted.overrides.flatMap((kv) => ['-c', kv])];
   return {
     model: scripted.model,

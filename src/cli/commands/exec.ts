@@ -1,6 +1,6 @@
 // `codex-dbg exec <prompt>`: one turn, printed through the formatter (default: final), with an exit code
 // a script can test: 0 completed, 1 failed or interrupted, 2 usage, 3 server failed to start or died,
-// 4 timed out (--turn-timeout, or a request).
+// 4 timed out (--turn-timeout, or a request), 5 protocol violations under --validate=strict.
 import { readFileSync } from 'node:fs';
 import { closeError } from '../../core/connection.ts';
 import { DbgError, ExitCode, toDbgError, usageError } from '../../core/errors.ts';
@@ -14,6 +14,9 @@ import { watchSignals } from '../signals.ts';
 import { LiveTerminal } from '../terminal.ts';
 import { awaitTurn } from '../turn-timeout.ts';
 
+/** Built-in formatters that already say how a turn ended (and why it failed): exec adds no line of its own then. */
+const SHOWS_TURN_OUTCOME = new Set(['final', 'pretty']);
+
 export function execCommand(promptArg: string, options: CommonOptions): Promise<number> {
   return runCommand(options, async (scope) => {
     const prompt = promptArg === '-' ? readFileSync(0, 'utf8').trim() : promptArg;
@@ -23,7 +26,7 @@ export function execCommand(promptArg: string, options: CommonOptions): Promise<
     const output = openOutput(scope);
     const signals = watchSignals(scope, output, { interactive });
     const questions = interactive ? askAtTerminal(scope, output, options, () => signals.interrupt()) : undefined;
-    const { live } = await startSession(scope, options, { output, defaultFormat: 'final', prompter: questions });
+    const { live, validation } = await startSession(scope, options, { output, defaultFormat: 'final', prompter: questions });
     const { session, connection } = live;
     signals.attach(session, live.transport);
     live.requests.onWithdrawn((request) => questions?.withdraw(request.id, 'the server no longer waits for it; no answer sent'));
@@ -36,8 +39,11 @@ export function execCommand(promptArg: string, options: CommonOptions): Promise<
     const outcome: Turn | DbgError | number = await Promise.race([finished, serverGone, signals.stop]);
     if (typeof outcome === 'number') return outcome;
     if (outcome instanceof DbgError) return reportError(outcome, options.debug);
-    if (outcome.status === 'completed') return ExitCode.ok;
-    output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
+    if (outcome.status === 'completed') return validation?.exitCode(ExitCode.ok) ?? ExitCode.ok;
+    // One message per failure: the formatter may have said it already.
+    if (!SHOWS_TURN_OUTCOME.has(options.format ?? 'final')) {
+      output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
+    }
     return ExitCode.failure;
   });
 }

@@ -30,7 +30,7 @@ export function interactiveCommand(options: CommonOptions): Promise<number> {
         onInterrupt: () => signals.interrupt(),
         onEnd: () => repl.endInput(),
       });
-      repl = new Repl({ output, color, stop: signals.stop, terminal, history, turnTimeout: options.turnTimeout });
+      repl = new Repl({ output, color, stop: signals.stop, terminal, history, turnTimeout: options.turnTimeout, debug: options.debug });
       const live = terminal;
       output.setLiveArea(live);
       scope.defer('close the terminal', () => {
@@ -38,7 +38,7 @@ export function interactiveCommand(options: CommonOptions): Promise<number> {
         live.close();
       });
     } else {
-      repl = new Repl({ output, color, stop: signals.stop, turnTimeout: options.turnTimeout });
+      repl = new Repl({ output, color, stop: signals.stop, turnTimeout: options.turnTimeout, debug: options.debug });
       const readline = createInterface({ input: process.stdin, terminal: false });
       readline.on('line', (line) => repl.input(line));
       readline.on('close', () => repl.endInput());

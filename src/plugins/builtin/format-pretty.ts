@@ -120,7 +120,8 @@ export function createPretty(): Plugin {
       serverRequests.set(message.id as RequestId, String(message.method));
       return lines.line(color.yellow(`? server asks ${message.method} (id ${message.id})`));
     }
-    if (entry.kind === 'error') return lines.line(color.red(`error reply: ${message.error?.message} (code ${message.error?.code})`));
+    // An error reply to one of our requests is reported once, by whoever sent the request (the REPL, call,
+    // exec), in short; showing it here too would print every failure twice.
     return undefined;
   };
 
