@@ -2,6 +2,7 @@
 import { cac } from 'cac';
 import { callCommand } from './commands/call.ts';
 import { demoCommand } from './commands/demo.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { execCommand } from './commands/exec.ts';
 import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
@@ -36,6 +37,14 @@ function buildCli() {
     .option('--no-experimental-api', 'do not ask for the experimental API (test the stable surface)')
     .option('--server-log', "show the server's stderr live (it is always kept for diagnosis)")
     .option('--no-color', 'no colours (also when NO_COLOR is set or output is not a terminal)')
+    .option('--connect <url>', 'attach to a running app-server: ws://IP:PORT[/path], wss://…, unix:// (the control socket of $CODEX_HOME), unix:///path.sock')
+    .option('--spawn-listen', 'spawn codex listening on ws://127.0.0.1:0 and attach to it; prints the URL for a second client')
+    .option('--token-file <file>', 'capability token for --connect/--spawn-listen (or $CODEX_DBG_TOKEN); never given on the command line')
+    .option('--jwt-secret-file <file>', 'mint short-lived HS256 bearer tokens from this shared secret (--ws-auth signed-bearer-token)')
+    .option('--jwt-issuer <iss>', 'iss claim of minted tokens')
+    .option('--jwt-audience <aud>', 'aud claim of minted tokens')
+    .option('--observe', 'answer no server request (another client does) and show which answer won')
+    .option('--reconnect', 'when the connection drops, connect again (7 tries over ~30 s) and resume the active thread')
     .option('--debug', 'show stack traces for errors')
     .option('-v, --version', 'print the version');
 
@@ -45,6 +54,7 @@ function buildCli() {
     .option('--turn-timeout <seconds>', 'give up on the turn after this many seconds (exit 4)');
   cli.command('call <method> [json-params]', 'send one client request and print its result as JSON');
   cli.command('demo', 'see the whole flow offline in one command: streaming, an approval, a diff, attestation');
+  cli.command('doctor', 'check what a session needs: the codex binary, its start and login; with --connect, the server at that url').option('--json', 'one JSON object for scripts');
   cli.command('replay <recording>', "play a --record file through the plugins, no codex needed; exit 1 if any answer differs from the recording's");
   // cac prints "(default: true)" for --no-* flags; that only confuses.
   cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
@@ -61,6 +71,9 @@ export async function main(rawArgv: string[]): Promise<number> {
   try {
     parsed = cli.parse(argv, { run: false }) as typeof parsed;
     if (parsed.options.help) return 0;
+    if (parsed.options.token !== undefined) {
+      throw new Error('--token: a token is never taken on the command line (shells and ps show it); use --token-file <file> or $CODEX_DBG_TOKEN');
+    }
     if (parsed.options.version) {
       process.stdout.write(`codex-dbg ${VERSION}\n`);
       return 0;
@@ -82,9 +95,10 @@ export async function main(rawArgv: string[]): Promise<number> {
     }
     if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
     if (name === 'demo') return await demoCommand(options);
+    if (name === 'doctor') return await doctorCommand(options, { json: Boolean(parsed.options.json) });
     if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
     if (parsed.args.length > 0) {
-      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo; a prompt for the interactive session goes on stdin)`);
+      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo, doctor; a prompt for the interactive session goes on stdin)`);
     }
     return await interactiveCommand(options);
   } catch (error) {

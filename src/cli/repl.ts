@@ -2,7 +2,7 @@
 // table below (the help is made from it). Each line waits for what it started (a turn until turn/completed,
 // a command until its reply) before the next is taken. At end of input the running turn is awaited.
 import { closeError } from '../core/connection.ts';
-import { DbgError, ExitCode, toDbgError, usageError } from '../core/errors.ts';
+import { DbgError, ExitCode, RpcError, toDbgError, usageError } from '../core/errors.ts';
 import { parseParamsJson } from '../codex/params.ts';
 import type { Colors } from '../plugins/contract.ts';
 import type { Live } from './connect.ts';
@@ -66,9 +66,16 @@ const COMMANDS: ReplCommand[] = [
   },
   {
     names: ['threads', 'refresh-thread'],
-    args: '[more]',
-    help: 'list threads; "more" shows the next page',
+    args: '[more|loaded]',
+    help: 'list threads; "more" shows the next page, "loaded" the live ones of every client (thread/loaded/list)',
     async run(argument, { live, output }) {
+      if (argument === 'loaded') {
+        const loaded = await live.session.loadedThreads();
+        if (loaded.length === 0) output.stderrLine('no loaded threads');
+        for (const id of loaded) output.stderrLine(`${id === live.session.threadId ? '*' : ' '} ${id}`);
+        if (loaded.length) output.stderrLine('(watch one: :attach <thread-id>)');
+        return GO_ON;
+      }
       const more = argument === 'more';
       const page = await live.session.listThreads(more);
       if (page.data.length === 0) output.stderrLine(more ? 'no more threads' : 'no threads');
@@ -77,6 +84,25 @@ const COMMANDS: ReplCommand[] = [
         output.stderrLine(`${mark} ${thread.id}  ${String(thread.preview ?? '').replace(/\s+/g, ' ').slice(0, 60)}`);
       }
       if (page.nextCursor) output.stderrLine('(more: :threads more)');
+      return GO_ON;
+    },
+  },
+  {
+    names: ['attach'],
+    args: '<thread-id>',
+    help: "watch another client's thread: resume it without replaying its turns or changing its settings",
+    async run(argument, { live, output }) {
+      if (!argument) throw usageError('usage: :attach <thread-id> (:threads loaded lists them)');
+      try {
+        const thread = await live.session.attachThread(argument);
+        output.stderrLine(`attached to thread ${thread.id} (${thread.status}); its events show from here on`);
+      } catch (error) {
+        // codex cannot resume a thread before its first turn has started.
+        if (error instanceof RpcError && /no rollout found/.test(error.serverMessage)) {
+          throw new DbgError('E_RPC', `thread ${argument} has not started its first turn yet, so it cannot be attached to; try again once it has`);
+        }
+        throw error;
+      }
       return GO_ON;
     },
   },
@@ -127,7 +153,7 @@ export function replHelp(): string {
 
 export async function runRepl(options: ReplOptions): Promise<number> {
   const { live, output, lines, color } = options;
-  const serverGone = live.connection.closed.then((info) => closeError(info, '', ExitCode.failure));
+  const serverGone = live.closed.then((info) => closeError(info, '', ExitCode.failure));
   const prompt = () => {
     if (!options.showPrompt) return;
     // What the last line produced goes out before the prompt, not after it.
@@ -148,7 +174,7 @@ export async function runRepl(options: ReplOptions): Promise<number> {
     } catch (error) {
       const dbgError = toDbgError(error);
       // A request that failed because the server went away: report how it went (with its stderr), once.
-      if (dbgError.code === 'E_SERVER_EXITED' || dbgError.code === 'E_CLOSED') {
+      if ((dbgError.code === 'E_SERVER_EXITED' || dbgError.code === 'E_CLOSED') && !live.reconnecting) {
         return reportError(await Promise.race([serverGone, Promise.resolve(dbgError)]), false, ExitCode.failure);
       }
       output.stderrLine(color.red(`error [${dbgError.code}]: ${dbgError.message}`));

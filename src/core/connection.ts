@@ -29,6 +29,8 @@ export interface ConnectionOptions {
   overloadBaseDelayMs?: number;
   /** Must settle; whatever it resolves to is sent as the reply. A rejection becomes a -32603 reply. */
   onServerRequest: (request: RequestMessage) => Promise<Reply>;
+  /** Server requests are seen (onTraffic) but never answered: another client on the same server answers them. */
+  observeOnly?: boolean;
   onNotification?: (notification: NotificationMessage) => void;
   onTraffic?: (entry: TrafficEntry) => void;
   /** Something odd that is reported, not thrown: a bad line, a reply nobody waits for. */
@@ -168,7 +170,7 @@ export class Connection {
         this.options.onNotification?.(message);
         return;
       case 'request':
-        this.answer(message);
+        if (!this.options.observeOnly) this.answer(message);
         return;
     }
   }

@@ -35,13 +35,13 @@ export function execCommand(promptArg: string, options: CommonOptions, execOptio
       defaultFormat: 'final',
       prompter: interactive ? terminalPrompter(lines, output) : undefined,
     });
-    const { session, connection } = live;
+    const { session } = live;
     signals.attach(session);
     if (options.threadId) await session.resumeThread(options.threadId);
     else await session.startThread();
     const turn = await session.startTurn(prompt);
 
-    const serverGone = connection.closed.then((info) => closeError(info, 'during the turn'));
+    const serverGone = live.closed.then((info) => closeError(info, 'during the turn'));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       if (execOptions.turnTimeout !== undefined) timer = setTimeout(() => resolve('timeout'), execOptions.turnTimeout * 1000);
