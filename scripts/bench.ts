@@ -15,8 +15,9 @@ import { recording } from './bench/sections/recording.ts';
 import { roundtrip } from './bench/sections/roundtrip.ts';
 import { startup } from './bench/sections/startup.ts';
 import { throughput } from './bench/sections/throughput.ts';
+import { websocket } from './bench/sections/websocket.ts';
 
-const SECTIONS: Section[] = [throughput, roundtrip, memory, recording, startup, realServer];
+const SECTIONS: Section[] = [throughput, roundtrip, memory, recording, startup, realServer, websocket];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));
@@ -46,8 +47,9 @@ Each figure is compared with a reference measured in the same run; the machine i
 read the ratios, not the absolute numbers.
 
 Machine: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB. Node ${await version('node', ['--version'])}, ${await version(DENO, ['--version'])}, bun ${await version(BUN, ['--version'])}, codex ${await version(CODEX, ['--version'])}.
-Load comes from \`scripts/bench/load-server.mjs\` (a fake app-server given as \`--codex-bin\`); the references are
-\`scripts/bench/reference-reader.mjs\` (minimal, readline, echo) and \`scripts/bench/bare-client.mjs\`.
+Load comes from \`scripts/bench/load-server.mjs\` (a fake app-server given as \`--codex-bin\`) and, over WebSocket,
+\`scripts/bench/ws-load-server.mjs\`; the references are \`scripts/bench/reference-reader.mjs\` (minimal, readline, echo),
+\`scripts/bench/ws-reference-reader.mjs\` and \`scripts/bench/bare-client.mjs\`.
 
 ## Targets
 

@@ -9,7 +9,7 @@
 import { builtinFormatters } from '../plugins/builtin/index.ts';
 import { APPROVAL_POLICIES, SANDBOX_MODES } from './options.ts';
 
-export type CommandName = '' | 'exec' | 'call' | 'replay' | 'stats' | 'schema' | 'demo' | 'help' | 'completion';
+export type CommandName = '' | 'exec' | 'call' | 'replay' | 'stats' | 'schema' | 'demo' | 'doctor' | 'help' | 'completion';
 
 export interface ArgSpec {
   name: string;
@@ -101,7 +101,13 @@ export const COMMANDS: CommandSpec[] = [
     ],
   },
   { name: 'demo', args: [], summary: 'see the whole flow offline in one command: streaming, an approval, a diff, attestation' },
-  { name: 'help', args: [{ name: 'command', required: false, complete: ['exec', 'call', 'replay', 'stats', 'schema', 'demo', 'help', 'completion'] }], summary: 'help for all of codex-dbg, or for one command' },
+  {
+    name: 'doctor',
+    args: [],
+    summary: 'check what a session needs: the codex binary, its start and login; with --connect, the server at that url',
+    details: ['One line per check, with how to fix what fails; exit 0 when all pass. --json prints one JSON object instead.'],
+  },
+  { name: 'help', args: [{ name: 'command', required: false, complete: ['exec', 'call', 'replay', 'stats', 'schema', 'demo', 'doctor', 'help', 'completion'] }], summary: 'help for all of codex-dbg, or for one command' },
   {
     name: 'completion',
     args: [{ name: 'shell', required: true, complete: SHELLS }],
@@ -120,11 +126,13 @@ const SERVER: CommandName[] = ['', 'exec', 'call', 'demo'];
 const THREAD: CommandName[] = ['', 'exec'];
 /** Commands that load plugins and a formatter. */
 const PLUGINS: CommandName[] = ['', 'exec', 'call', 'demo', 'replay'];
+/** Commands that can attach to a running server instead of spawning one. */
+const ATTACH: CommandName[] = ['', 'exec', 'call', 'doctor'];
 const EVERY: CommandName[] = COMMANDS.map((command) => command.name);
 
 export const FLAGS: FlagSpec[] = [
-  { name: 'codex-bin', value: '<path>', description: 'codex executable (default: $CODEX_BIN, then codex on PATH, then the @openai/codex package)', commands: [...SERVER, 'replay', 'schema'], complete: 'file' },
-  { name: 'config', short: 'c', value: '<key=value>', repeatable: true, description: 'config override passed to codex as --config (repeatable)', commands: SERVER },
+  { name: 'codex-bin', value: '<path>', description: 'codex executable (default: $CODEX_BIN, then codex on PATH, then the @openai/codex package)', commands: [...SERVER, 'replay', 'schema', 'doctor'], complete: 'file' },
+  { name: 'config', short: 'c', value: '<key=value>', repeatable: true, description: 'config override passed to codex as --config (repeatable)', commands: [...SERVER, 'doctor'] },
   { name: 'thread-id', value: '<id>', description: 'resume this thread instead of starting one', commands: THREAD },
   { name: 'approval-policy', value: '<policy>', description: `${APPROVAL_POLICIES.join(' | ')} (default: on-request)`, commands: THREAD, complete: APPROVAL_POLICIES },
   { name: 'sandbox', value: '<mode>', description: SANDBOX_MODES.join(' | '), commands: THREAD, complete: SANDBOX_MODES },
@@ -140,12 +148,12 @@ export const FLAGS: FlagSpec[] = [
   { name: 'record-max-bytes', value: '<n>', description: 'continue the recording in a new numbered part once a file reaches n bytes', commands: SERVER },
   { name: 'record-secrets', description: 'keep tokens and keys in the recording (redacted by default)', commands: SERVER },
   { name: 'scripted-model', value: '<script.json>', description: 'run codex offline against a scripted model on 127.0.0.1, with a throwaway CODEX_HOME', commands: ['', 'exec', 'call'], complete: 'file' },
-  { name: 'json', description: 'the same as one JSON object', commands: ['stats'] },
+  { name: 'json', description: 'the same as one JSON object', commands: ['stats', 'doctor'] },
   { name: 'top', value: '<n>', description: 'how many methods to list (default: 10)', commands: ['stats'] },
   { name: 'turn-timeout', value: '<seconds>', description: 'give up on a turn after this many seconds: interrupt it (exec: exit 4)', commands: THREAD },
   { name: 'request-timeout', value: '<ms>', description: 'how long to wait for a reply to each request (default: 30000)', commands: SERVER },
   { name: 'handler-timeout', value: '<ms>', description: 'how long a plugin may take to answer a server request; 0: no limit (default: 10000)', commands: PLUGINS },
-  { name: 'max-line-bytes', value: '<n>', description: 'largest server line accepted, in bytes (default: 134217728)', commands: SERVER },
+  { name: 'max-line-bytes', value: '<n>', description: 'largest server line accepted, in bytes (default: 134217728)', commands: [...SERVER, 'doctor'] },
   { name: 'opt-out', value: '<method>', repeatable: true, description: 'ask the server not to send this notification (repeatable)', commands: SERVER },
   { name: 'experimental-api', negated: true, description: 'do not ask for the experimental API (test the stable surface)', commands: [...SERVER, 'schema'] },
   { name: 'server-log', description: "show the server's stderr live (it is always kept for diagnosis)", commands: SERVER },
@@ -159,10 +167,23 @@ export const FLAGS: FlagSpec[] = [
     complete: ['warn', 'strict'],
   },
   { name: 'stall-warn', value: '<seconds>', description: 'warn when a turn hears nothing, a server request goes unanswered or a request gets no reply for this long; 0: never (default: 30)', commands: SERVER },
+  { name: 'connect', value: '<url>', description: 'attach to a running app-server: ws://IP:PORT[/path], wss://…, unix:// (the control socket of $CODEX_HOME), unix:///path.sock', commands: ATTACH },
+  { name: 'spawn-listen', description: 'spawn codex listening on ws://127.0.0.1:0 and attach to it; prints the URL for a second client', commands: ['', 'exec', 'call'] },
+  { name: 'token-file', value: '<file>', description: 'capability token for --connect/--spawn-listen (or $CODEX_DBG_TOKEN); never given on the command line', commands: ATTACH, complete: 'file' },
+  { name: 'jwt-secret-file', value: '<file>', description: 'mint short-lived HS256 bearer tokens from this shared secret (--ws-auth signed-bearer-token)', commands: ATTACH, complete: 'file' },
+  { name: 'jwt-issuer', value: '<iss>', description: 'iss claim of minted tokens', commands: ATTACH },
+  { name: 'jwt-audience', value: '<aud>', description: 'aud claim of minted tokens', commands: ATTACH },
+  { name: 'observe', description: 'answer no server request (another client does) and show which answer won', commands: ['', 'exec', 'call'] },
+  { name: 'reconnect', description: 'when the connection drops, connect again (7 tries over ~30 s) and resume the active thread', commands: ['', 'exec', 'call'] },
   { name: 'debug', description: 'show stack traces and full server error texts', commands: EVERY },
   { name: 'help', short: 'h', description: 'this help (codex-dbg help <command> for one command)', commands: EVERY },
   { name: 'version', short: 'v', description: 'print the version', commands: EVERY },
 ];
+
+/** Flags that are refused with a reason rather than "unknown": a secret must never be on the command line. */
+export const REFUSED_FLAGS: Record<string, string> = {
+  token: 'a token is never taken on the command line (shells and ps show it); use --token-file <file> or $CODEX_DBG_TOKEN',
+};
 
 export function findCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((command) => command.name === name);

@@ -2,6 +2,7 @@
 // to a command; returns its exit code.
 import { callCommand } from './commands/call.ts';
 import { demoCommand } from './commands/demo.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { execCommand } from './commands/exec.ts';
 import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'exec') return await execCommand(String(args[0]), options);
     if (command === 'call') return await callCommand(String(args[0]), args[1], options);
     if (command === 'demo') return await demoCommand(options);
+    if (command === 'doctor') return await doctorCommand(options, { json: Boolean(raw.json) });
     if (command === 'replay') return await replayCommand(String(args[0]), options);
     if (command === 'stats') return await statsCommand(String(args[0]), { json: Boolean(raw.json), top: raw.top, debug: Boolean(raw.debug) });
     if (command === 'schema') return await schemaCommand(String(args[0]), args.slice(1).map(String), options);

@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { usageError } from '../core/errors.ts';
 import { parsePluginArg, type PluginSpec } from '../plugins/options.ts';
+import { parseEndpoint, type Endpoint } from '../transports/endpoint.ts';
 
 export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const;
 export const SANDBOX_MODES = ['read-only', 'workspace-write', 'danger-full-access'] as const;
@@ -39,6 +40,18 @@ export interface CommonOptions {
   /** Seconds of silence before a stall warning; 0: no warnings. */
   stallWarn: number;
   debug: boolean;
+  /** A running server to attach to (--connect), instead of spawning one over stdio. */
+  connect?: Endpoint;
+  /** Spawn codex listening on ws://127.0.0.1:0 and attach to it (--spawn-listen). */
+  spawnListen: boolean;
+  /** Where a bearer token comes from: files only, never the token itself. */
+  tokenFile?: string;
+  jwtSecretFile?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  /** Answer no server request; another client does (--observe). */
+  observe: boolean;
+  reconnect: boolean;
 }
 
 const list = (value: unknown): string[] =>
@@ -97,7 +110,11 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
   if (raw.finalOnly && raw.format !== undefined && raw.format !== 'final') {
     throw usageError('--final-only is --format final; give one or the other');
   }
+  const attach = readAttachOptions(raw);
+  if (attach.connect && list(raw.config).length) throw usageError('-c/--config: with --connect the server runs already, with its own config');
+  if (attach.connect && raw.scriptedModel !== undefined) throw usageError('--scripted-model starts its own server; it does not go with --connect (use --spawn-listen)');
   return {
+    ...attach,
     codexBin: stringFlag('--codex-bin', raw.codexBin),
     config: list(raw.config),
     threadId: stringFlag('--thread-id', raw.threadId),
@@ -125,6 +142,42 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
     stallWarn: numberFlag('--stall-warn', raw.stallWarn, 30, NonNegativeInt),
     debug: Boolean(raw.debug),
   };
+}
+
+type AttachOptions = Pick<CommonOptions, 'connect' | 'spawnListen' | 'tokenFile' | 'jwtSecretFile' | 'jwtIssuer' | 'jwtAudience' | 'observe' | 'reconnect'>;
+
+/** Flags that only make sense with --connect or --spawn-listen, and their keys in cac's parsed options. */
+const ATTACH_ONLY = [
+  ['--token-file', 'tokenFile'],
+  ['--jwt-secret-file', 'jwtSecretFile'],
+  ['--jwt-issuer', 'jwtIssuer'],
+  ['--jwt-audience', 'jwtAudience'],
+  ['--observe', 'observe'],
+  ['--reconnect', 'reconnect'],
+] as const;
+
+/** --connect or --spawn-listen, and the flags that only make sense with one of them. */
+function readAttachOptions(raw: Record<string, unknown>): AttachOptions {
+  const given = stringFlag('--connect', raw.connect);
+  const options: AttachOptions = {
+    connect: given === undefined ? undefined : parseEndpoint(given),
+    spawnListen: Boolean(raw.spawnListen),
+    tokenFile: stringFlag('--token-file', raw.tokenFile),
+    jwtSecretFile: stringFlag('--jwt-secret-file', raw.jwtSecretFile),
+    jwtIssuer: stringFlag('--jwt-issuer', raw.jwtIssuer),
+    jwtAudience: stringFlag('--jwt-audience', raw.jwtAudience),
+    observe: Boolean(raw.observe),
+    reconnect: Boolean(raw.reconnect),
+  };
+  if (options.connect && options.spawnListen) throw usageError('--connect attaches to a running server, --spawn-listen starts one: give one or the other');
+  if (!options.connect && !options.spawnListen) {
+    const stray = ATTACH_ONLY.find(([, key]) => raw[key] !== undefined && raw[key] !== false);
+    if (stray) throw usageError(`${stray[0]} goes with --connect <url> or --spawn-listen (a server spawned over stdio has no other client and no auth)`);
+  }
+  if (options.connect?.kind === 'unix' && (options.tokenFile || options.jwtSecretFile)) {
+    throw usageError('--token-file/--jwt-secret-file: a unix:// control socket takes no token (codex ignores --ws-auth there)');
+  }
+  return options;
 }
 
 /** The thread/start and thread/resume fields the flags set. */

@@ -17,7 +17,7 @@
 // The mark is a NUL, which no real argument can contain; it is taken off everything cac hands back.
 import { cac, type CAC, type Command } from 'cac';
 import { usageError } from '../core/errors.ts';
-import { argsSyntax, COMMANDS, FLAGS, findCommand, flagSyntax, flagText, flagsOf, optionKey, type CommandName, type CommandSpec, type FlagSpec } from './command-line.ts';
+import { argsSyntax, COMMANDS, FLAGS, findCommand, REFUSED_FLAGS, flagSyntax, flagText, flagsOf, optionKey, type CommandName, type CommandSpec, type FlagSpec } from './command-line.ts';
 import { didYouMean } from '../util/did-you-mean.ts';
 
 export type OptionValue = string | string[] | boolean;
@@ -129,6 +129,8 @@ function lookUpFlag(word: string): { flag: FlagSpec; as: string; inline?: string
     flag = FLAGS.find((candidate) => candidate.name === name.slice(3) && candidate.negated);
   }
   const as = long ? `--${name}` : `-${name}`;
+  const refusal = !flag && Object.hasOwn(REFUSED_FLAGS, name) ? REFUSED_FLAGS[name] : undefined;
+  if (refusal) throw usageError(`${as}: ${refusal}`);
   if (!flag) {
     const known = FLAGS.flatMap((candidate) => [flagText(candidate), ...(candidate.short ? [`-${candidate.short}`] : [])]);
     // `--color` for a flag that is only ever turned off (`--no-color`).

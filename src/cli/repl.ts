@@ -6,7 +6,7 @@
 // :status, :help, :quit) run at once even while another line waits, and questions from plugins take the
 // lines that answer them. At end of input the running turn is awaited.
 import { closeError } from '../core/connection.ts';
-import { DbgError, ExitCode, toDbgError, usageError } from '../core/errors.ts';
+import { DbgError, ExitCode, RpcError, toDbgError, usageError } from '../core/errors.ts';
 import { CLIENT_METHODS } from '../codex/client-methods.ts';
 import { paramsFor } from '../codex/params.ts';
 import type { WithdrawnBecause } from '../codex/waiting-requests.ts';
@@ -101,10 +101,17 @@ const COMMANDS: ReplCommand[] = [
   },
   {
     names: ['threads', 'refresh-thread'],
-    args: '[more]',
-    help: 'list threads; "more" shows the next page',
+    args: '[more|loaded]',
+    help: 'list threads; "more" shows the next page, "loaded" the live ones of every client (thread/loaded/list)',
     async run(argument, repl) {
       const { session } = repl.live;
+      if (argument === 'loaded') {
+        const loaded = await session.loadedThreads();
+        if (loaded.length === 0) repl.say('no loaded threads');
+        for (const id of loaded) repl.say(`${id === session.threadId ? '*' : ' '} ${id}`);
+        if (loaded.length) repl.say('(watch one: :attach <thread-id>)');
+        return GO_ON;
+      }
       const more = argument === 'more';
       const page = await session.listThreads(more);
       if (page.data.length === 0) repl.say(more ? 'no more threads' : 'no threads');
@@ -122,6 +129,25 @@ const COMMANDS: ReplCommand[] = [
     help: 'the active thread, the running turn, and server requests waiting for an answer',
     run(_argument, repl) {
       repl.say(repl.status());
+      return GO_ON;
+    },
+  },
+  {
+    names: ['attach'],
+    args: '<thread-id>',
+    help: "watch another client's thread: resume it without replaying its turns or changing its settings",
+    async run(argument, repl) {
+      if (!argument) throw usageError('usage: :attach <thread-id> (:threads loaded lists them)');
+      try {
+        const thread = await repl.live.session.attachThread(argument);
+        repl.say(`attached to thread ${thread.id} (${thread.status}); its events show from here on`);
+      } catch (error) {
+        // codex cannot resume a thread before its first turn has started.
+        if (error instanceof RpcError && /no rollout found/.test(error.serverMessage)) {
+          throw new DbgError('E_RPC', `thread ${argument} has not started its first turn yet, so it cannot be attached to; try again once it has`);
+        }
+        throw error;
+      }
       return GO_ON;
     },
   },
@@ -258,7 +284,7 @@ export class Repl {
   async run(live: Live): Promise<number> {
     this.liveSession = live;
     live.requests.onWithdrawn((request, because) => this.questions?.withdraw(request.id, WITHDRAWN[because]));
-    const serverGone = live.connection.closed.then((info) => closeError(info, '', ExitCode.failure));
+    const serverGone = live.closed.then((info) => closeError(info, '', ExitCode.failure));
     this.refreshPrompt();
     this.readLines();
     const outcome = await Promise.race([this.finished, this.options.stop, serverGone]);
@@ -323,8 +349,9 @@ export class Repl {
       return await this.runLine(line);
     } catch (error) {
       const dbgError = toDbgError(error);
-      // A request that failed because the server went away: run() reports how it went, once.
-      if (dbgError.code === 'E_SERVER_EXITED' || dbgError.code === 'E_CLOSED') return SERVER_GONE;
+      // A request that failed because the server went away: run() reports how it went, once. While a
+      // reconnect may still bring it back, it is one failed line and the REPL goes on.
+      if ((dbgError.code === 'E_SERVER_EXITED' || dbgError.code === 'E_CLOSED') && !this.liveSession?.reconnecting) return SERVER_GONE;
       this.say(this.options.color.red(`error [${dbgError.code}]: ${errorMessage(dbgError, Boolean(this.options.debug))}`));
       return GO_ON;
     } finally {

@@ -12,10 +12,13 @@ import { readPluginsConfig } from '../plugins/options.ts';
 import { builtinFormatters, builtinPlugins } from '../plugins/builtin/index.ts';
 import { Recorder } from '../recording/recorder.ts';
 import { readScriptFile, startScriptedWorld, type ScriptedWorld } from '../scripted/world.ts';
+import { bearerSource, type BearerSource } from '../transports/bearer.ts';
+import { parseEndpoint } from '../transports/endpoint.ts';
+import { ListeningServer } from '../transports/listening-server.ts';
 import { locateCodex, type CodexLocation } from '../transports/locate-codex.ts';
 import { ChildProcessTransport } from '../transports/stdio.ts';
 import { VERSION } from '../version.ts';
-import { connect, type Live } from './connect.ts';
+import { connect, type Live, type ReconnectPolicy } from './connect.ts';
 import type { Scope } from './lifecycle.ts';
 import { threadParams, type CommonOptions } from './options.ts';
 import { Output } from './output.ts';
@@ -27,6 +30,10 @@ export const CLIENT_INFO = { name: 'codex_dbg', title: 'codex-dbg', version: VER
 
 /** How long the server gets to exit after its stdin closes, and again after SIGTERM. */
 const SHUTDOWN_GRACE_MS = 2000;
+/** A minted bearer token only has to last through the handshake; each connection gets a fresh one. */
+const JWT_TTL_SECONDS = 60;
+/** --reconnect: about 30 s of tries, 0.5 s apart at first, doubling up to 8 s. */
+const RECONNECT = { attempts: 7, firstDelayMs: 500, maxDelayMs: 8000 };
 
 export function useColor(options: { color: boolean }): Colors {
   const env = process.env;
@@ -125,20 +132,34 @@ export interface ServerSetup {
   host: PluginHost;
   output: Output;
   recorder?: Recorder;
-  codex: CodexLocation;
+  /** Absent with --connect: the server runs already. */
+  codex?: CodexLocation;
   /** Points codex at a scripted model (its -c overrides and environment). */
   world?: ScriptedWorld;
   /** Checks every message against the schema (--validate). */
   validation?: Validation;
+  /** The token for --connect or --spawn-listen. */
+  bearer?: BearerSource;
 }
 
-/** Spawns `codex app-server` and does the handshake; at the end the server is shut down gracefully. */
+/**
+ * A session with a server: spawned over stdio (the default), or attached to with --connect or --spawn-listen;
+ * then watched for stalls (--stall-warn).
+ */
 export async function startServer(scope: Scope, options: CommonOptions, setup: ServerSetup): Promise<Live> {
+  const live = options.connect || options.spawnListen ? await attachServer(scope, options, setup) : await spawnServer(scope, options, setup);
+  watchStalls(scope, live.activity, options.stallWarn, (text) => setup.output.stderrLine(text));
+  return live;
+}
+
+/** Spawns `codex app-server` over stdio and does the handshake; at the end the server is shut down gracefully. */
+async function spawnServer(scope: Scope, options: CommonOptions, setup: ServerSetup): Promise<Live> {
   const { output, recorder, world } = setup;
-  const args = [...[...options.config, ...(world?.overrides ?? [])].flatMap((kv) => ['--config', kv]), 'app-server'];
-  recorder?.event('spawn', { bin: setup.codex.path, args });
+  const codex = setup.codex ?? locateCodex({ codexBin: options.codexBin });
+  const args = [...configArgs(options, world), 'app-server'];
+  recorder?.event('spawn', { bin: codex.path, args });
   const transport = new ChildProcessTransport({
-    bin: setup.codex.path,
+    bin: codex.path,
     args,
     env: world?.env,
     maxLineBytes: options.maxLineBytes,
@@ -151,11 +172,23 @@ export async function startServer(scope: Scope, options: CommonOptions, setup: S
     const ended = await transport.close(SHUTDOWN_GRACE_MS);
     recorder?.event('shutdown', ended.facts);
   });
-  const live = await connect({
+  return connect({
+    ...liveOptions(options, setup),
     transport,
+    onStarted: () => recorder?.event('spawned', { pid: transport.pid }),
+  });
+}
+
+/** --config overrides (the user's, then the scripted world's), as codex takes them. */
+function configArgs(options: CommonOptions, world?: ScriptedWorld): string[] {
+  return [...options.config, ...(world?.overrides ?? [])].flatMap((kv) => ['--config', kv]);
+}
+
+function liveOptions(options: CommonOptions, setup: ServerSetup) {
+  return {
     host: setup.host,
-    output,
-    recorder,
+    output: setup.output,
+    recorder: setup.recorder,
     requestTimeoutMs: options.requestTimeout,
     clientInfo: CLIENT_INFO,
     capabilities: {
@@ -163,11 +196,86 @@ export async function startServer(scope: Scope, options: CommonOptions, setup: S
       ...(options.optOut.length ? { optOutNotificationMethods: options.optOut } : {}),
     },
     threadParams: threadParams(options),
-    onStarted: () => recorder?.event('spawned', { pid: transport.pid }),
     observers: setup.validation ? [setup.validation.observe] : [],
+    observe: options.observe,
+  };
+}
+
+/**
+ * Attaches over WebSocket: to the server --connect names, or to one spawned here with --spawn-listen
+ * (`codex app-server --listen ws://127.0.0.1:0`, asking for the same token codex-dbg presents), whose
+ * URL is printed for a second client. The token only ever reaches the handshake header.
+ */
+async function attachServer(scope: Scope, options: CommonOptions, setup: ServerSetup): Promise<Live> {
+  const { output, recorder, bearer } = setup;
+  let server: ListeningServer | undefined;
+  let endpoint = options.connect;
+  if (!endpoint) {
+    const codex = setup.codex ?? locateCodex({ codexBin: options.codexBin });
+    const serverArgs = spawnAuthArgs(options, bearer);
+    const shown = serverArgs.map((arg) => (arg === bearer?.sha256 ? '[sha256 of the token]' : arg));
+    recorder?.event('spawn', { bin: codex.path, args: [...configArgs(options, setup.world), 'app-server', '--listen', 'ws://127.0.0.1:0', ...shown] });
+    server = await ListeningServer.start({
+      bin: codex.path,
+      globalArgs: configArgs(options, setup.world),
+      listen: 'ws://127.0.0.1:0',
+      serverArgs,
+      env: setup.world?.env,
+      onStderrLine: (line) => {
+        recorder?.stderr(line);
+        if (options.serverLog) output.stderrLine(line);
+      },
+    });
+    const spawned = server;
+    scope.defer('stop the server', async () => recorder?.event('server-stopped', { ...(await spawned.stop(SHUTDOWN_GRACE_MS)) }));
+    recorder?.event('spawned', { pid: server.pid, url: server.url });
+    endpoint = parseEndpoint(server.url);
+    const how = options.tokenFile ? ` --token-file ${options.tokenFile}` : options.jwtSecretFile ? ` --jwt-secret-file ${options.jwtSecretFile}` : '';
+    output.stderrLine(`codex-dbg: codex app-server (pid ${server.pid}) listens on ${server.url}; a second client: codex-dbg --connect ${server.url}${how}`);
+  }
+  const target = endpoint;
+  // Loaded only when used: the WebSocket library is most of the bundle's size, and stdio sessions never need it.
+  const { WebSocketTransport } = await import('../transports/websocket.ts');
+  const open = () =>
+    new WebSocketTransport({
+      endpoint: target,
+      bearer,
+      maxMessageBytes: options.maxLineBytes,
+      diagnose: server ? () => (server as ListeningServer).diagnosis() : undefined,
+    });
+  const transport = open();
+  recorder?.event('connect', { url: target.display, auth: bearer?.describe ?? 'none' });
+  let live: Live | undefined;
+  scope.defer('close the connection', async () => {
+    const ended = await (live ? live.close(SHUTDOWN_GRACE_MS) : transport.close(SHUTDOWN_GRACE_MS));
+    recorder?.event('shutdown', ended.facts);
   });
-  watchStalls(scope, live.activity, options.stallWarn, (text) => output.stderrLine(text));
+  const reconnect: ReconnectPolicy | undefined = options.reconnect ? { open, ...RECONNECT } : undefined;
+  live = await connect({ ...liveOptions(options, setup), transport, reconnect, onStarted: () => recorder?.event('connected', { url: target.display }) });
   return live;
+}
+
+/** The `--ws-auth` flags that make a spawned server ask for the token codex-dbg was given (a token itself never goes on a command line). */
+function spawnAuthArgs(options: CommonOptions, bearer: BearerSource | undefined): string[] {
+  if (options.tokenFile) return ['--ws-auth', 'capability-token', '--ws-token-file', options.tokenFile];
+  if (options.jwtSecretFile) {
+    return [
+      '--ws-auth',
+      'signed-bearer-token',
+      '--ws-shared-secret-file',
+      options.jwtSecretFile,
+      ...(options.jwtIssuer ? ['--ws-issuer', options.jwtIssuer] : []),
+      ...(options.jwtAudience ? ['--ws-audience', options.jwtAudience] : []),
+    ];
+  }
+  if (bearer?.sha256) return ['--ws-auth', 'capability-token', '--ws-token-sha256', bearer.sha256];
+  return [];
+}
+
+/** The bearer token source the flags name (read now, so a bad file fails before anything starts). */
+export function readBearer(options: CommonOptions): BearerSource | undefined {
+  if (!options.connect && !options.spawnListen) return undefined;
+  return bearerSource({ ...options, jwtTtlSeconds: JWT_TTL_SECONDS });
 }
 
 export interface SessionSetup {
@@ -191,12 +299,22 @@ export async function startSession(scope: Scope, options: CommonOptions, setup: 
   const { output } = setup;
   const color = useColor(options);
   const set = await loadPluginSet(options, setup.defaultFormat);
-  const codex = locateCodex({ codexBin: options.codexBin });
+  if (options.observe) refuseAnsweringPlugins(set);
+  const bearer = readBearer(options);
+  const codex = options.connect ? undefined : locateCodex({ codexBin: options.codexBin });
   const recorder = openRecorder(scope, options, output);
-  recorder?.event('codex', { path: codex.path, source: codex.source });
+  if (codex) recorder?.event('codex', { path: codex.path, source: codex.source });
   const host = await startPlugins(scope, set, options, { output, color, recorder, prompter: setup.prompter });
-  const validation = await startValidation(scope, options, codex.path, { log: (text) => output.stderrLine(text), recorder });
+  const validation = await startValidation(scope, options, () => (codex ?? locateCodex({ codexBin: options.codexBin })).path, { log: (text) => output.stderrLine(text), recorder });
   const world = await startScriptedModel(scope, options, recorder);
-  const live = await startServer(scope, options, { host, output, recorder, codex, world, validation });
+  const live = await startServer(scope, options, { host, output, recorder, codex, world, validation, bearer });
   return { color, host, recorder, live, validation };
+}
+
+/** --observe answers nothing, so a plugin that answers server requests has nothing to do: say so rather than ignore it. */
+function refuseAnsweringPlugins(set: PluginSet): void {
+  const answering = set.plugins.filter(({ plugin }) => plugin.handlers && Object.keys(plugin.handlers).length > 0);
+  if (answering.length) {
+    throw usageError(`--observe answers no server request, so ${answering.map(({ plugin }) => `"${plugin.name}"`).join(', ')} would never be asked; drop it or --observe`);
+  }
 }

@@ -25,12 +25,13 @@ export interface ValidationSetup {
 }
 
 /** Loads the schema of `codexPath` and starts checking; undefined without --validate (or, when not strict, if no schema can be had). */
-export async function startValidation(scope: Scope, options: CommonOptions, codexPath: string, setup: ValidationSetup): Promise<Validation | undefined> {
+/** `codexPath` is asked only when --validate is on: the codex whose schema to check against (it may have to be looked up). */
+export async function startValidation(scope: Scope, options: CommonOptions, codexPath: () => string, setup: ValidationSetup): Promise<Validation | undefined> {
   if (options.validate === 'off') return undefined;
   const { log, recorder } = setup;
   let schema: Awaited<ReturnType<typeof loadSchema>>;
   try {
-    schema = await loadSchema(codexPath, { experimental: options.experimentalApi });
+    schema = await loadSchema(codexPath(), { experimental: options.experimentalApi });
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     if (options.validate === 'strict') throw new DbgError('E_PROTOCOL', `--validate=strict: no schema to check against: ${why}`);

@@ -42,6 +42,16 @@ export interface ThreadSummary {
 /** Fields from the command line applied to thread/start and thread/resume. */
 export type ThreadParams = Record<string, unknown>;
 
+/** What thread/resume says about a thread one attached to. */
+export interface AttachedThread {
+  id: string;
+  /** `idle`, `active` (with its flags, such as waitingOnApproval), … */
+  status: string;
+}
+
+/** How many of a thread's newest turns are searched for the one that was running when the connection dropped. */
+const RECENT_TURNS = 10;
+
 /** turn/completed for turns whose turn/start reply is not read yet; older ones are forgotten beyond this. */
 const MAX_EARLY_TURNS = 100;
 
@@ -77,9 +87,14 @@ export class Session {
   private readonly finished = new Map<string, Turn>();
 
   constructor(
-    private readonly connection: Connection,
+    private connection: Connection,
     private readonly threadParams: ThreadParams = {},
   ) {}
+
+  /** Goes on over a new connection to the same server (after a reconnect); initialize it before use. */
+  rebind(connection: Connection): void {
+    this.connection = connection;
+  }
 
   async initialize(clientInfo: ClientInfo, capabilities: Capabilities): Promise<unknown> {
     const result = await this.connection.request('initialize', { clientInfo, capabilities });
@@ -112,6 +127,62 @@ export class Session {
   async resumeThread(threadId: string, extra: ThreadParams = {}): Promise<string> {
     const result = checked('thread/resume', ThreadReply, await this.connection.request('thread/resume', { ...this.threadParams, ...extra, threadId }));
     return this.use(result.thread.id);
+  }
+
+  /**
+   * Subscribes to a thread another client may be running, without replaying its turns and without
+   * changing its settings (no approval policy, sandbox or model sent). Its events come from here on;
+   * a server request still pending on it is sent again.
+   */
+  async attachThread(threadId: string): Promise<AttachedThread> {
+    const result = (await this.connection.request('thread/resume', { threadId, excludeTurns: true })) as {
+      thread: { id: string; status?: { type?: string; activeFlags?: string[] } };
+    };
+    this.use(result.thread.id);
+    const status = result.thread.status;
+    const flags = status?.activeFlags?.length ? ` (${status.activeFlags.join(', ')})` : '';
+    return { id: result.thread.id, status: `${status?.type ?? 'unknown'}${flags}` };
+  }
+
+  /** The threads the server has loaded (live ones, of any client). */
+  async loadedThreads(): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = (await this.connection.request('thread/loaded/list', cursor ? { cursor } : {})) as { data: string[]; nextCursor?: string | null };
+      ids.push(...page.data);
+      cursor = page.nextCursor ?? null;
+    } while (cursor);
+    for (const id of ids) this.remember(id);
+    return ids;
+  }
+
+  /**
+   * After a reconnect: subscribes to the active thread again and, if a turn was running, learns from the
+   * thread's newest turns whether it ended while we were away (its turn/completed is lost then). The
+   * caller says what happened, then calls `finish`, which settles a turn that ended.
+   */
+  async recover(): Promise<{ thread?: AttachedThread; turn?: { id: string; status: string }; finish(): void }> {
+    const nothing = () => {};
+    if (!this.threadId) return { finish: nothing };
+    const thread = await this.attachThread(this.threadId);
+    const running = this.running;
+    if (!running) return { thread, finish: nothing };
+    const page = (await this.connection.request('thread/turns/list', { threadId: running.threadId, limit: RECENT_TURNS, itemsView: 'notLoaded' })) as {
+      data: Turn[];
+    };
+    // A server that restarted may not know the turn at all: it is over for us too.
+    const turn = page.data.find((candidate) => candidate.id === running.turnId) ?? {
+      id: running.turnId,
+      status: 'failed',
+      error: { message: 'the server no longer knows this turn (it restarted while the connection was down)' },
+    };
+    const ended = turn.status !== 'inProgress';
+    return {
+      thread,
+      turn: { id: running.turnId, status: turn.status },
+      finish: ended ? () => this.handleNotification({ method: 'turn/completed', params: { threadId: running.threadId, turn } }) : nothing,
+    };
   }
 
   /** One page of threads; pass `next: true` to go on from the previous page. */

@@ -32,6 +32,8 @@ export interface ConnectionOptions {
   overloadBaseDelayMs?: number;
   /** Must settle; whatever it resolves to is sent as the reply. A rejection, or a reply that is not JSON, becomes a -32603 reply. */
   onServerRequest: (request: RequestMessage) => Promise<Reply>;
+  /** Server requests are seen (onTraffic) but never answered: another client on the same server answers them. */
+  observeOnly?: boolean;
   onNotification?: (notification: NotificationMessage) => void;
   onTraffic?: (entry: TrafficEntry) => void;
   /** Something odd that is reported, not thrown: a bad line, a reply nobody waits for. */
@@ -196,7 +198,7 @@ export class Connection {
         }
         return;
       case 'request':
-        this.answer(message, line);
+        if (!this.options.observeOnly) this.answer(message, line);
         return;
     }
   }

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'E_TIMEOUT'
   | 'E_RPC'
   | 'E_CLOSED'
+  | 'E_CONNECT'
+  | 'E_AUTH'
   | 'E_PLUGIN'
   | 'E_TURN_FAILED'
   | 'E_RECORDING'
@@ -35,6 +37,9 @@ const defaultExit: Record<ErrorCode, number> = {
   E_TIMEOUT: ExitCode.timeout,
   E_RPC: ExitCode.failure,
   E_CLOSED: ExitCode.serverFailed,
+  /** A running server could not be reached, or refused the handshake: as good as one that failed to start. */
+  E_CONNECT: ExitCode.serverFailed,
+  E_AUTH: ExitCode.serverFailed,
   E_PLUGIN: ExitCode.usage,
   E_TURN_FAILED: ExitCode.failure,
   E_RECORDING: ExitCode.failure,

@@ -21,7 +21,7 @@ async function status(parts: { activity: ActivityTracker; requests?: ServerReque
   repl.input(':status');
   repl.endInput();
   // Only what :status reads; a server that never closes.
-  const live = { requests: new ServerRequests(), ...parts, connection: { closed: new Promise(() => {}) } } as unknown as Live;
+  const live = { requests: new ServerRequests(), ...parts, closed: new Promise(() => {}) } as unknown as Live;
   expect(await repl.run(live)).toBe(0);
   output.flush();
   return text;

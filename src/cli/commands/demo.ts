@@ -43,7 +43,7 @@ export function demoCommand(given: CommonOptions): Promise<number> {
     scope.defer('stop the scripted model', () => world.dispose());
     say(`codex-dbg demo: the real codex app-server, offline, against a scripted model at ${world.model.url}.`);
     output.stderrLine(`  throwaway CODEX_HOME ${world.home} (a fake ChatGPT login), working directory ${workdir}`);
-    const validation = await startValidation(scope, options, codex.path, { log: (text) => output.stderrLine(text), recorder });
+    const validation = await startValidation(scope, options, () => codex.path, { log: (text) => output.stderrLine(text), recorder });
     const { session } = await startServer(scope, { ...options, cwd: workdir }, { host, output, recorder, codex, world, validation });
     const threadId = await session.startThread();
     output.stderrLine(`  initialize done (asked for requestAttestation, because attestation-stub is loaded); thread ${threadId}`);

@@ -27,14 +27,14 @@ export function execCommand(promptArg: string, options: CommonOptions): Promise<
     const signals = watchSignals(scope, output, { interactive });
     const questions = interactive ? askAtTerminal(scope, output, options, () => signals.interrupt()) : undefined;
     const { live, validation } = await startSession(scope, options, { output, defaultFormat: 'final', prompter: questions });
-    const { session, connection } = live;
+    const { session } = live;
     signals.attach(session, live.transport);
     live.requests.onWithdrawn((request) => questions?.withdraw(request.id, 'the server no longer waits for it; no answer sent'));
     if (options.threadId) await session.resumeThread(options.threadId);
     else await session.startThread();
     const turn = await session.startTurn(prompt);
 
-    const serverGone = connection.closed.then((info) => closeError(info, 'during the turn'));
+    const serverGone = live.closed.then((info) => closeError(info, 'during the turn'));
     const finished = awaitTurn(session, turn, options.turnTimeout).catch(toDbgError);
     const outcome: Turn | DbgError | number = await Promise.race([finished, serverGone, signals.stop]);
     if (typeof outcome === 'number') return outcome;

@@ -46,8 +46,16 @@ export function interactiveCommand(options: CommonOptions): Promise<number> {
     }
     const { live } = await startSession(scope, options, { output, defaultFormat: 'raw', prompter: repl.questions });
     signals.attach(live.session, live.transport);
-    const threadId = options.threadId ? await live.session.resumeThread(options.threadId) : await live.session.startThread();
-    output.stderrLine(color.dim(`codex-dbg: thread ${threadId} (${options.threadId ? 'resumed' : 'new'}); :help for commands`));
+    if (options.observe) {
+      // An observer watches other clients' threads: it starts none, and attaches without changing settings.
+      const attached = options.threadId ? await live.session.attachThread(options.threadId) : undefined;
+      output.stderrLine(
+        color.dim(attached ? `codex-dbg: observing thread ${attached.id} (${attached.status}); :help for commands` : 'codex-dbg: observing; :threads loaded lists live threads, :attach <id> watches one'),
+      );
+    } else {
+      const threadId = options.threadId ? await live.session.resumeThread(options.threadId) : await live.session.startThread();
+      output.stderrLine(color.dim(`codex-dbg: thread ${threadId} (${options.threadId ? 'resumed' : 'new'}); :help for commands`));
+    }
     return repl.run(live);
   });
 }

@@ -20,7 +20,7 @@ export function replayCommand(file: string, options: CommonOptions): Promise<num
     const output = openOutput(scope);
     const host = await startPlugins(scope, set, options, { output, color: useColor(options) });
     const validation =
-      options.validate === 'off' ? undefined : await startValidation(scope, options, locateCodex({ codexBin: options.codexBin }).path, { log: (text) => output.stderrLine(text) });
+      options.validate === 'off' ? undefined : await startValidation(scope, options, () => locateCodex({ codexBin: options.codexBin }).path, { log: (text) => output.stderrLine(text) });
     const checked = {
       answerWithSource: host.answerWithSource.bind(host),
       observe: (entry: Parameters<typeof host.observe>[0]) => {
