@@ -6,6 +6,7 @@ import { execCommand } from './commands/exec.ts';
 import { replCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
 import { DbgError } from '../core/errors.ts';
+import { denoPermissionError } from './deno-permissions.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './lifecycle.ts';
 import { VERSION } from '../version.ts';
@@ -88,6 +89,6 @@ export async function main(rawArgv: string[]): Promise<number> {
     }
     return await replCommand(options);
   } catch (error) {
-    return reportError(error, Boolean(parsed.options.debug));
+    return reportError(denoPermissionError(error) ?? error, Boolean(parsed.options.debug));
   }
 }
