@@ -4,15 +4,16 @@
 // stripped (enums work), and a plugin written as a module loads as one in a CommonJS or untyped package
 // (src/plugins/plugin-modules.ts). Files keep their own URLs: relative imports, node_modules,
 // import.meta.url and stack traces are the user's, and nothing is written beside them.
-//   Node >= 22.15 (and the binary): module.registerHooks, in this thread.
-//   Node < 22.15: module.register with src/plugins/off-thread-hooks.ts (dist/off-thread-hooks.mjs).
+//   Node >= 22.15 (and the binary): module.registerHooks, in this thread, for import and require.
+//   Node < 22.15: module.register with src/plugins/off-thread-hooks.ts (dist/off-thread-hooks.mjs) for
+//     import; for require, its resolver is pointed at a module put in require's cache, and TypeScript
+//     is compiled by require's extension handlers.
 //   Bun: a virtual 'codex-dbg' module (Bun.plugin); Bun compiles TypeScript itself.
-//   Deno: deno.json maps 'codex-dbg' to src/api.ts; Deno compiles TypeScript itself.
-// require('codex-dbg') in CommonJS where no hook sees it (Node < 22.15, Deno): require's resolver is
-// pointed at a module put in require's cache.
+//   Deno: deno.json maps 'codex-dbg' to src/api.ts for import, require as on Node < 22.15; Deno compiles
+//     TypeScript itself.
 import * as nodeModule from 'node:module';
 import { join, sep } from 'node:path';
-import { API_URL, pluginModule } from './plugin-modules.ts';
+import { API_URL, commonJsFromTypeScript, pluginModule } from './plugin-modules.ts';
 
 const API_KEY = Symbol.for('codex-dbg.api');
 /** What require('codex-dbg') resolves to: no file, a module in require's cache. */
@@ -30,28 +31,44 @@ export function enablePluginModules(api: Record<string, unknown>): void {
     bun.plugin({ name: 'codex-dbg', setup: (build) => build.module('codex-dbg', () => ({ loader: 'object', exports: api })) });
     return;
   }
-  serveApiToRequire(api);
-  if ('Deno' in globalThis) return;
+  if ('Deno' in globalThis) {
+    serveApiToRequire(api);
+    return;
+  }
   const shim = apiModuleSource(api);
   const { registerHooks, register } = nodeModule as unknown as NodeHooksApi;
   if (typeof registerHooks === 'function') {
+    // In this thread, for import and require alike.
     registerHooks({
       resolve: (specifier, context, next) => (specifier === 'codex-dbg' ? { url: API_URL, shortCircuit: true } : next(specifier, context)),
       load: (url, context, next) => {
         if (url === API_URL) return { format: 'module', source: shim, shortCircuit: true };
-        const own = pluginModule(url);
+        // CommonJS met by import is handed to require (which comes back here): CommonJS source given to
+        // import gets a require that no hook sees.
+        const byRequire = (context as { conditions?: string[] }).conditions?.includes('require') ?? false;
+        const own = pluginModule(url, byRequire);
         return own ? { ...own, shortCircuit: true } : next(url, context);
       },
     });
-  } else {
-    register(new URL('./off-thread-hooks.mjs', import.meta.url).href, { data: { shim } });
+    return;
   }
+  serveApiToRequire(api);
+  compileTypeScriptOnRequire();
+  register(new URL('./off-thread-hooks.mjs', import.meta.url).href, { data: { shim } });
 }
 
 /** The ES module 'codex-dbg' resolves to: the API object's members as named exports. */
 function apiModuleSource(api: Record<string, unknown>): string {
   const names = Object.keys(api).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
   return `const api = globalThis[Symbol.for('codex-dbg.api')];\nexport const { ${names.join(', ')} } = api;\nexport default api;\n`;
+}
+
+/** require of a .ts, .cts or .mts file (and a CommonJS one met by import, see off-thread-hooks.ts) compiles it. */
+function compileTypeScriptOnRequire(): void {
+  const extensions = (nodeModule.Module as unknown as { _extensions: Record<string, (module: CompilingModule, filename: string) => void> })._extensions;
+  for (const extension of ['.ts', '.cts', '.mts']) {
+    extensions[extension] = (module, filename) => module._compile(commonJsFromTypeScript(filename), filename);
+  }
 }
 
 /** require('codex-dbg') from any CommonJS module gets the API; every other request goes to Node's resolver. */
@@ -80,6 +97,9 @@ interface NodeHooksApi {
     load(url: string, context: object, next: (url: string, context: object) => Loaded): Loaded;
   }) => void;
   register(specifier: string, options: { data: unknown }): void;
+}
+interface CompilingModule {
+  _compile(source: string, filename: string): void;
 }
 interface BunPlugin {
   name: string;

@@ -17,6 +17,8 @@ export async function resolve(specifier: string, context: object, next: Next<obj
 
 export async function load(url: string, context: object, next: Next<object>): Promise<object> {
   if (url === API_URL) return { format: 'module', source: shim, shortCircuit: true };
-  const own = pluginModule(url);
+  // CommonJS TypeScript goes to require, where module-hooks.ts compiles it in the main thread: Node 20
+  // would load CommonJS source given here with a require that cannot see the 'codex-dbg' module.
+  const own = pluginModule(url, false);
   return own ? { ...own, shortCircuit: true } : next(url, context);
 }

@@ -17,16 +17,24 @@ export interface PluginModule {
 export const API_URL = 'codex-dbg:api';
 const TYPESCRIPT = /\.[cm]?ts$/;
 
-/** The source and format Node should use for a module URL, or undefined to let Node load it its own way. */
-export function pluginModule(url: string): PluginModule | undefined {
+/**
+ * The format and source Node should use for a module URL, or undefined to let Node load it its own way.
+ * `commonJsSource: false` leaves a CommonJS module's source to require (see module-hooks.ts).
+ */
+export function pluginModule(url: string, commonJsSource = true): PluginModule | { format: 'commonjs'; source?: undefined } | undefined {
   if (!url.startsWith('file:')) return undefined;
   const path = fileURLToPath(url);
   const typescript = TYPESCRIPT.test(path);
   if (!typescript && (extname(path) !== '.js' || path.includes(`${sep}node_modules${sep}`))) return undefined;
   const source = readFileSync(path, 'utf8');
   const format = moduleFormat(path, source);
-  if (typescript) return { format, source: compiled(source, path, format) };
+  if (typescript) return format === 'commonjs' && !commonJsSource ? { format } : { format, source: compiled(source, path, format) };
   return format === 'module' && packageType(path) !== 'module' ? { format, source } : undefined;
+}
+
+/** A TypeScript file for require: compiled to CommonJS, whatever syntax it is written in. */
+export function commonJsFromTypeScript(path: string): string {
+  return compiled(readFileSync(path, 'utf8'), path, 'commonjs');
 }
 
 /** .mts .mjs: module; .cts .cjs: CommonJS; .ts .js: module in a "type": "module" package or when written as one. */

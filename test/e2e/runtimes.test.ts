@@ -6,20 +6,16 @@ import { x } from 'tinyexec';
 import { afterAll, describe, expect, test } from 'vitest';
 import { TARGETS } from '../../scripts/targets.mjs';
 import { checkBinary } from '../../scripts/check-bin.mjs';
-import { CODEX, ROOT, makeWorld, removeTempDirs, tempDir } from '../helpers/world.ts';
+import { BINARY, haveBinary, RUNTIMES as ALL_RUNTIMES } from '../helpers/runtimes.ts';
+import { CODEX, makeWorld, removeTempDirs, tempDir } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
-const BINARY = join(ROOT, 'dist', 'bin', `codex-dbg-${process.platform === 'darwin' ? 'macos' : process.platform}-${process.arch}`);
 const PACKAGE_VERSION = (await import('../../package.json', { with: { type: 'json' } })).default.version;
-// CI builds the binaries before the tests; elsewhere these tests need `npm run build:bin` first.
-const haveBinary = existsSync(BINARY) || Boolean(process.env.CI);
-
-const RUNTIMES: [string, string[]][] = [
-  ['standalone binary', [BINARY]],
-  ['deno', [join(ROOT, 'node_modules/.bin/deno'), 'run', '--allow-env', '--allow-read', '--allow-write', '--allow-run', '--allow-net=127.0.0.1', join(ROOT, 'src/cli.ts')]],
-  ['bun', [join(ROOT, 'node_modules/.bin/bun'), join(ROOT, 'src/cli.ts')]],
-];
+// The npm bundle on Node runs this session in the other end-to-end files.
+const RUNTIMES = ALL_RUNTIMES.filter((runtime) => ['standalone binary', 'deno', 'bun'].includes(runtime.name)).map(
+  (runtime) => [runtime.name, runtime.command] as [string, string[]],
+);
 
 async function session(command: string[]) {
   const world = await makeWorld({ steps: [{ command: 'touch by-policy.txt' }, { command: 'touch by-user-plugin.txt' }, { text: 'both done' }] });
