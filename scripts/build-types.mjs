@@ -1,7 +1,8 @@
 // The plugin API's type declarations for the npm package: one self-contained file, dist/api.d.ts (and the
 // same as dist/api.d.cts for require), with exactly what src/api.ts exports and the types those refer to.
-// Run by `npm pack` (the "prepack" script); it type-checks, so it takes some seconds. The package test
-// (test/e2e/package.test.ts) compiles plugins against the result, as ESM and as CommonJS.
+// Run by `npm pack` (the "prepack" script, after the JavaScript build); it type-checks, so it takes some
+// seconds. The package test (test/e2e/package.test.ts) compiles plugins against the result, as ESM and as
+// CommonJS.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { generateDtsBundle } from 'dts-bundle-generator';
 
