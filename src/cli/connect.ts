@@ -1,103 +1,65 @@
-// Wires one live session: spawn the server, connect, route every message (recorder, plugins, formatter,
-// stdout) and every server request (plugins), then the initialize handshake. Data flows one way:
-// server line → decoded message → plugins → reply or output.
+// Connects one live session over any transport: the connection on top of it, every message routed (recorder,
+// plugins, formatter, stdout) and every server request answered (plugins), then the initialize handshake.
+// Data flows one way: transport message → decoded message → plugins → reply or output.
 import { Connection, type TrafficEntry } from '../core/connection.ts';
-import type { Output } from './output.ts';
+import type { CloseInfo, Transport } from '../core/transport.ts';
+import type { Capabilities } from '../codex/protocol.ts';
+import { Session, type ClientInfo, type ThreadParams } from '../codex/session.ts';
 import type { PluginHost } from '../plugins/host.ts';
 import type { Recorder } from '../recording/recorder.ts';
-import { Session, type ClientInfo, type ThreadParams } from '../codex/session.ts';
-import { ServerProcess, type ExitInfo } from '../transports/stdio.ts';
+import type { Output } from './output.ts';
 
-export interface ClientOptions {
-  codexPath: string;
-  /** `-c key=value` pairs, passed on as `--config key=value`. */
-  configOverrides: string[];
-  env?: NodeJS.ProcessEnv;
-  requestTimeoutMs: number;
-  maxLineBytes: number;
-  /** Echo the server's stderr live. */
-  serverLog: boolean;
+export interface LiveOptions {
+  transport: Transport;
   host: PluginHost;
   output: Output;
   recorder?: Recorder;
+  requestTimeoutMs: number;
   clientInfo: ClientInfo;
-  experimentalApi: boolean;
-  optOutNotificationMethods: string[];
+  /** Capabilities before the plugins add theirs. */
+  capabilities: Capabilities;
   threadParams: ThreadParams;
+  /** Called once the transport has started, before the handshake. */
+  onStarted?: () => void;
 }
 
-export class Client {
-  private constructor(
-    readonly server: ServerProcess,
-    readonly connection: Connection,
-    readonly session: Session,
-    readonly initializeResult: unknown,
-  ) {}
+/** A session with a server: the transport, the connection on it, and the conversation. */
+export interface Live {
+  transport: Transport;
+  connection: Connection;
+  session: Session;
+}
 
-  static async start(options: ClientOptions): Promise<Client> {
-    const { output, recorder, host } = options;
-    const args = [...options.configOverrides.flatMap((kv) => ['--config', kv]), 'app-server'];
-    recorder?.event('spawn', { bin: options.codexPath, args });
-    const server = new ServerProcess({
-      bin: options.codexPath,
-      args,
-      env: options.env,
-      maxLineBytes: options.maxLineBytes,
-      onStderrLine: (line) => {
-        recorder?.stderr(line);
-        if (options.serverLog) output.line(line);
-      },
-      onOversize: (bytes) => {
-        const text = `skipped a server line of ${bytes} bytes: above --max-line-bytes ${options.maxLineBytes}`;
-        recorder?.event('problem', { text });
-        output.line(`codex-dbg: ${text}`);
-      },
-    });
-    await server.started();
-    recorder?.event('spawned', { pid: server.pid });
-    let session: Session | undefined;
-    const connection = new Connection(server, {
-      requestTimeoutMs: options.requestTimeoutMs,
-      onServerRequest: (request) => host.answer(request),
-      onNotification: (notification) => session?.handleNotification(notification),
-      onTraffic: (entry: TrafficEntry) => {
-        recorder?.message(entry.direction, entry.message);
-        const text = host.observe(entry);
-        if (text !== undefined && !output.write(text)) {
-          server.pauseOutput();
-          output.drain().then(() => server.resumeOutput());
-        }
-      },
-      onProblem: (text) => {
-        recorder?.event('problem', { text });
-        output.line(`codex-dbg: ${text}`);
-      },
-    });
-    connection.onClose((info) => {
-      recorder?.event('server-exit', { code: info.code, signal: info.signal, closedStdout: info.closedStdout });
-      if (info.truncatedLine !== undefined) {
-        const cut = info.truncatedLine;
-        const text = `the server's last line was cut off at exit (${cut.length} chars, no newline): ${cut.length > 200 ? `${cut.slice(0, 200)}…` : cut}`;
-        recorder?.event('problem', { text });
-        output.line(`codex-dbg: ${text}`);
+export async function connect(options: LiveOptions): Promise<Live> {
+  const { transport, host, output, recorder } = options;
+  let session: Session | undefined;
+  const connection = new Connection(transport, {
+    requestTimeoutMs: options.requestTimeoutMs,
+    onServerRequest: (request) => host.answer(request),
+    onNotification: (notification) => session?.handleNotification(notification),
+    onTraffic: (entry: TrafficEntry) => {
+      recorder?.message(entry.direction, entry.message);
+      const text = host.observe(entry);
+      // stdout is backed up: stop reading until it drains, so the server waits instead of us buffering.
+      if (text !== undefined && !output.stdout(text)) {
+        transport.pause();
+        output.drain().then(() => transport.resume());
       }
-    });
-    session = new Session(connection, options.threadParams);
-    const capabilities = host.capabilities({
-      experimentalApi: options.experimentalApi,
-      ...(options.optOutNotificationMethods.length ? { optOutNotificationMethods: options.optOutNotificationMethods } : {}),
-    });
-    try {
-      const result = await session.initialize(options.clientInfo, capabilities);
-      return new Client(server, connection, session, result);
-    } catch (error) {
-      await server.shutdown(500);
-      throw error;
-    }
+    },
+    onProblem: (text) => {
+      recorder?.event('problem', { text });
+      output.stderrLine(`codex-dbg: ${text}`);
+    },
+  });
+  connection.closed.then((info: CloseInfo) => recorder?.event('server-exit', { reason: info.reason, ...info.facts }));
+  await connection.start();
+  options.onStarted?.();
+  session = new Session(connection, options.threadParams);
+  try {
+    await session.initialize(options.clientInfo, host.capabilities(options.capabilities));
+  } catch (error) {
+    await transport.close(500);
+    throw error;
   }
-
-  /** Ends the server: close its stdin, then terminate after the grace period. */
-  async close(graceMs = 2000): Promise<ExitInfo> {
-    return this.server.shutdown(graceMs);
-  }
+  return { transport, connection, session };
 }

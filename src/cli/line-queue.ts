@@ -24,8 +24,4 @@ export class LineQueue {
     if (this.ended) return Promise.resolve(undefined);
     return new Promise((resolve) => this.readers.push(resolve));
   }
-
-  get isEnded(): boolean {
-    return this.ended && this.lines.length === 0;
-  }
 }

@@ -1,11 +1,11 @@
-// The entry: parse arguments with cac, hand them to a command, exit with its code. Nothing else.
+// The command line: parse the arguments with cac and hand them to a command; returns its exit code.
 import { cac } from 'cac';
 import { callCommand } from './commands/call.ts';
 import { demoCommand } from './commands/demo.ts';
 import { execCommand } from './commands/exec.ts';
-import { replCommand } from './commands/interactive.ts';
+import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
-import { DbgError } from '../core/errors.ts';
+import { usageError } from '../core/errors.ts';
 import { denoPermissionError } from './deno-permissions.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './lifecycle.ts';
@@ -70,14 +70,14 @@ export async function main(rawArgv: string[]): Promise<number> {
     cli.matchedCommand?.checkOptionValue();
     cli.matchedCommand?.checkRequiredArgs();
   } catch (error) {
-    return reportError(new DbgError('E_USAGE', `${(error as Error).message} (codex-dbg --help lists the options)`), false);
+    return reportError(usageError(`${(error as Error).message} (codex-dbg --help lists the options)`), false);
   }
   const name = cli.matchedCommandName ?? (cli.matchedCommand ? '' : undefined);
   try {
     const options = readCommonOptions(parsed.options);
     if (name === 'exec') {
       const turnTimeout = parsed.options.turnTimeout === undefined ? undefined : Number(parsed.options.turnTimeout);
-      if (turnTimeout !== undefined && !(turnTimeout > 0)) throw new DbgError('E_USAGE', '--turn-timeout: expected a number of seconds above 0');
+      if (turnTimeout !== undefined && !(turnTimeout > 0)) throw usageError('--turn-timeout: expected a number of seconds above 0');
       const prompt = String(parsed.args[0]);
       return await execCommand(prompt === STDIN_ARG ? '-' : prompt, options, { turnTimeout });
     }
@@ -85,9 +85,9 @@ export async function main(rawArgv: string[]): Promise<number> {
     if (name === 'demo') return await demoCommand(options);
     if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
     if (parsed.args.length > 0) {
-      throw new DbgError('E_USAGE', `unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo; a prompt for the interactive session goes on stdin)`);
+      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo; a prompt for the interactive session goes on stdin)`);
     }
-    return await replCommand(options);
+    return await interactiveCommand(options);
   } catch (error) {
     return reportError(denoPermissionError(error) ?? error, Boolean(parsed.options.debug));
   }

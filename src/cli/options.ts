@@ -1,7 +1,7 @@
 // The command-line flags, checked with valibot into one typed object. Anything wrong is a usage error
 // (exit 2) with one line that names the flag and the values it takes.
 import * as v from 'valibot';
-import { DbgError } from '../core/errors.ts';
+import { usageError } from '../core/errors.ts';
 import { parsePluginArg, type PluginSpec } from '../plugins/options.ts';
 
 export const APPROVAL_POLICIES = ['untrusted', 'on-request', 'never'] as const;
@@ -43,9 +43,9 @@ function picklistFlag<T extends readonly string[]>(flag: string, values: T, give
   const value = kebab(String(given));
   if ((values as readonly string[]).includes(value)) return value as T[number];
   if (flag === '--approval-policy' && value === 'on-failure') {
-    throw new DbgError('E_USAGE', `--approval-policy on-failure is gone from the app-server protocol; use one of: ${values.join(', ')}`);
+    throw usageError(`--approval-policy on-failure is gone from the app-server protocol; use one of: ${values.join(', ')}`);
   }
-  throw new DbgError('E_USAGE', `${flag} ${String(given)}: not a valid value; use one of: ${values.join(', ')}`);
+  throw usageError(`${flag} ${String(given)}: not a valid value; use one of: ${values.join(', ')}`);
 }
 
 const PositiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
@@ -54,25 +54,25 @@ const NonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
 function numberFlag(flag: string, given: unknown, fallback: number, schema: v.GenericSchema<number> = PositiveInt): number {
   if (given === undefined) return fallback;
   const parsed = v.safeParse(schema, typeof given === 'string' && given.trim() !== '' ? Number(given) : given);
-  if (!parsed.success) throw new DbgError('E_USAGE', `${flag} ${String(given)}: expected a whole number${schema === PositiveInt ? ' above 0' : ''}`);
+  if (!parsed.success) throw usageError(`${flag} ${String(given)}: expected a whole number${schema === PositiveInt ? ' above 0' : ''}`);
   return parsed.output as number;
 }
 
 function stringFlag(flag: string, given: unknown): string | undefined {
   if (given === undefined) return undefined;
-  if (given === true || given === '' || Array.isArray(given)) throw new DbgError('E_USAGE', `${flag} needs one value`);
+  if (given === true || given === '' || Array.isArray(given)) throw usageError(`${flag} needs one value`);
   return String(given);
 }
 
 export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
   for (const kv of list(raw.config)) {
-    if (!kv.includes('=')) throw new DbgError('E_USAGE', `-c/--config ${kv}: expected key=value`);
+    if (!kv.includes('=')) throw usageError(`-c/--config ${kv}: expected key=value`);
   }
   const plugins = list(raw.plugin).map(parsePluginArg);
   if (raw.autoApprove) plugins.push({ ref: 'auto-approve', options: {} });
   const format = raw.finalOnly ? 'final' : stringFlag('--format', raw.format);
   if (raw.finalOnly && raw.format !== undefined && raw.format !== 'final') {
-    throw new DbgError('E_USAGE', '--final-only is --format final; give one or the other');
+    throw usageError('--final-only is --format final; give one or the other');
   }
   return {
     codexBin: stringFlag('--codex-bin', raw.codexBin),

@@ -1,5 +1,5 @@
 // Where text goes: formatted output to stdout (batched per read from the server and flushed in a
-// microtask, with backpressure reported), and the client's own lines to stderr. A reader that goes away
+// microtask, with backpressure reported), and codex-dbg's own lines to stderr. A reader that goes away
 // (`| head -1`) ends output quietly, never a trace.
 import type { Writable } from 'node:stream';
 
@@ -12,19 +12,22 @@ export class Output {
   private scheduled = false;
   private stdoutOpen = true;
   private readonly stdoutClosedListeners: (() => void)[] = [];
+  /** One wait for 'drain' shared by every caller while stdout is backed up; released early if stdout goes away. */
+  private drained: Promise<void> | undefined;
+  private releaseDrain: () => void = () => {};
 
   constructor(
-    private readonly stdout: Writable,
-    private readonly stderr: Writable,
+    private readonly out: Writable,
+    private readonly err: Writable,
   ) {
-    stdout.on('error', (error: NodeJS.ErrnoException) => {
+    out.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') this.closeStdout();
     });
-    stderr.on('error', () => {});
+    err.on('error', () => {});
   }
 
   /** Queues text for stdout; false means the reader is slow and the producer should wait for drain(). */
-  write(text: string): boolean {
+  stdout(text: string): boolean {
     if (!this.stdoutOpen || text === '') return this.stdoutOpen;
     this.batch.push(text);
     this.batchLength += text.length;
@@ -32,7 +35,7 @@ export class Output {
       this.scheduled = true;
       queueMicrotask(() => this.flush());
     }
-    return !this.stdout.writableNeedDrain;
+    return !this.out.writableNeedDrain;
   }
 
   flush(): void {
@@ -42,7 +45,7 @@ export class Output {
     this.batch = [];
     if (this.batchLength < LARGE) {
       this.batchLength = 0;
-      this.stdout.write(batch.length === 1 ? batch[0] : batch.join(''));
+      this.out.write(batch.length === 1 ? batch[0] : batch.join(''));
       return;
     }
     // Something large is in it: join only the small pieces around it, never copy the large one again.
@@ -53,17 +56,26 @@ export class Output {
         small.push(text);
         continue;
       }
-      if (small.length) this.stdout.write(small.join(''));
+      if (small.length) this.out.write(small.join(''));
       small = [];
-      this.stdout.write(text);
+      this.out.write(text);
     }
-    if (small.length) this.stdout.write(small.join(''));
+    if (small.length) this.out.write(small.join(''));
   }
 
   /** Resolves when stdout has room again (at once when it has). */
   drain(): Promise<void> {
-    if (!this.stdout.writableNeedDrain || !this.stdoutOpen) return Promise.resolve();
-    return new Promise((resolve) => this.stdout.once('drain', () => resolve()));
+    if (!this.out.writableNeedDrain || !this.stdoutOpen) return Promise.resolve();
+    this.drained ??= new Promise<void>((resolve) => {
+      const release = () => {
+        this.out.off('drain', release);
+        this.drained = undefined;
+        resolve();
+      };
+      this.releaseDrain = release;
+      this.out.once('drain', release);
+    });
+    return this.drained;
   }
 
   /** Flushes and waits until stdout has taken everything. */
@@ -71,33 +83,30 @@ export class Output {
     this.flush();
     if (!this.stdoutOpen) return;
     await new Promise<void>((resolve) => {
-      if (this.stdout.writableLength === 0) resolve();
-      else this.stdout.write('', () => resolve());
+      if (this.out.writableLength === 0) resolve();
+      else this.out.write('', () => resolve());
     });
   }
 
-  /** One line of the client's own on stderr. */
-  line(text: string): void {
-    this.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+  /** One line of codex-dbg's own on stderr. */
+  stderrLine(text: string): void {
+    this.err.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  /** Text on stderr without a newline (the prompt). */
-  raw(text: string): void {
-    this.stderr.write(text);
+  /** Text on stderr without a newline (a prompt). */
+  stderr(text: string): void {
+    this.err.write(text);
   }
 
   onStdoutClosed(listener: () => void): void {
     this.stdoutClosedListeners.push(listener);
   }
 
-  get isStdoutOpen(): boolean {
-    return this.stdoutOpen;
-  }
-
   private closeStdout(): void {
     if (!this.stdoutOpen) return;
     this.stdoutOpen = false;
     this.batch = [];
+    this.releaseDrain();
     for (const listener of this.stdoutClosedListeners) listener();
   }
 }

@@ -10,14 +10,14 @@ export function terminalPrompter(lines: LineQueue, output: Output): Prompter {
   const askOnce = async (question: string, choices: Choice[]): Promise<string | undefined> => {
     const menu = choices.map((choice) => `[${choice.key}] ${choice.label}`).join('  ');
     output.flush(); // what led to the question comes first
-    output.line(question);
+    output.stderrLine(question);
     for (;;) {
-      output.raw(`${menu} > `);
+      output.stderr(`${menu} > `);
       const answer = await lines.next();
       if (answer === undefined) return undefined;
       const key = answer.trim().toLowerCase();
       if (choices.some((choice) => choice.key === key)) return key;
-      output.line(`answer with one of: ${choices.map((choice) => choice.key).join(', ')}`);
+      output.stderrLine(`answer with one of: ${choices.map((choice) => choice.key).join(', ')}`);
     }
   };
   return {

@@ -110,10 +110,6 @@ export interface ServerRequests {
   };
 }
 
-export function isServerRequestMethod(method: string): method is ServerRequestMethod {
-  return (SERVER_REQUEST_METHODS as readonly string[]).includes(method);
-}
-
 /** `initialize` capabilities a client (and so a plugin) can ask for. */
 export interface Capabilities {
   experimentalApi?: boolean;

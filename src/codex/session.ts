@@ -1,7 +1,7 @@
 // The app-server conversation on top of a connection: the handshake, the active thread, threads started,
 // resumed and listed, and turns (started, awaited until turn/completed, interrupted).
 import type { Connection } from '../core/connection.ts';
-import { DbgError } from '../core/errors.ts';
+import { usageError } from '../core/errors.ts';
 import type { NotificationMessage } from '../core/messages.ts';
 import type { Capabilities } from './protocol.ts';
 
@@ -36,6 +36,9 @@ export interface ThreadSummary {
 /** Fields from the command line applied to thread/start and thread/resume. */
 export type ThreadParams = Record<string, unknown>;
 
+/** turn/completed for turns whose turn/start reply is not read yet; older ones are forgotten beyond this. */
+const MAX_EARLY_TURNS = 100;
+
 export class Session {
   threadId: string | undefined;
   readonly knownThreads: string[] = [];
@@ -66,8 +69,9 @@ export class Session {
       this.waiters.delete(turn.id);
       waiter(turn);
     } else {
-      // turn/completed can arrive before we have read the turn/start reply's id.
+      // turn/completed can arrive before we have read the turn/start reply's id (or be another client's turn).
       this.finished.set(turn.id, turn);
+      if (this.finished.size > MAX_EARLY_TURNS) this.finished.delete(this.finished.keys().next().value as string);
     }
     if (this.running?.turnId === turn.id) this.running = undefined;
   }
@@ -106,7 +110,7 @@ export class Session {
 
   async startTurn(text: string, extra: Record<string, unknown> = {}): Promise<RunningTurn> {
     const threadId = this.threadId;
-    if (!threadId) throw new DbgError('E_USAGE', 'no active thread: start one with :new or pick one with :resume <id>');
+    if (!threadId) throw usageError('no active thread: start one with :new or pick one with :resume <id>');
     const result = (await this.connection.request('turn/start', {
       threadId,
       input: [{ type: 'text', text, text_elements: [] }],

@@ -1,9 +1,9 @@
-// JSON-RPC over a line channel: our ids and the pending map, per-request timeouts, typed error replies,
+// JSON-RPC over a transport: our ids and the pending map, per-request timeouts, typed error replies,
 // retry of "overloaded" (-32001) with backoff and jitter, and one reply to every server request.
-// When the channel closes, everything still pending is rejected with the exit and the server's stderr tail.
-import { DbgError, RpcError } from './errors.ts';
-import { decodeLine, type ErrorObject, type Message, type MessageKind, type NotificationMessage, type RequestId, type RequestMessage } from './messages.ts';
-import type { ExitInfo, LineChannel } from '../transports/stdio.ts';
+// When the transport closes, everything still pending is rejected with how it ended.
+import { DbgError, RpcError, type ErrorCode } from './errors.ts';
+import { decodeLine, preview, type ErrorObject, type Message, type MessageKind, type NotificationMessage, type RequestId, type RequestMessage } from './messages.ts';
+import type { CloseInfo, Transport } from './transport.ts';
 
 export const OVERLOADED = -32001;
 export const METHOD_NOT_FOUND = -32601;
@@ -13,8 +13,10 @@ export interface TrafficEntry {
   direction: 'in' | 'out';
   kind: MessageKind;
   message: Message;
-  /** The line exactly as it crossed the pipe, without its newline. */
+  /** The message's text exactly as it crossed the transport (for a line transport, without its newline). */
   line: string;
+  /** The bytes as received, when the transport has them (incoming only). */
+  bytes?: Uint8Array;
   /** Milliseconds since the connection was made. */
   at: number;
 }
@@ -44,30 +46,36 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** Ids of requests that timed out, kept to name a late reply; the oldest are forgotten beyond this. */
+const MAX_TIMED_OUT = 1000;
+
 export class Connection {
+  /** Resolves once the transport has closed, with how it ended. */
+  readonly closed: Promise<CloseInfo>;
   private nextId = 1;
   private readonly pending = new Map<RequestId, Pending>();
   private readonly timedOut = new Map<RequestId, string>();
   private readonly startedAt = performance.now();
-  private closedWith: ExitInfo | undefined;
+  private closedWith: CloseInfo | undefined;
   private arrivedAt: number | undefined;
-  private readonly closeListeners: ((info: ExitInfo) => void)[] = [];
+  private markClosed: (info: CloseInfo) => void = () => {};
 
   constructor(
-    private readonly channel: LineChannel,
+    readonly transport: Transport,
     private readonly options: ConnectionOptions,
   ) {
-    channel.onLine((line) => this.receive(line));
-    channel.onClose((info) => this.closed(info));
+    this.closed = new Promise((resolve) => {
+      this.markClosed = resolve;
+    });
   }
 
-  get isClosed(): boolean {
-    return this.closedWith !== undefined;
-  }
-
-  onClose(listener: (info: ExitInfo) => void): void {
-    if (this.closedWith) listener(this.closedWith);
-    else this.closeListeners.push(listener);
+  /** Starts the transport; messages flow from here on. */
+  start(): Promise<void> {
+    return this.transport.start({
+      message: (text, bytes) => this.receive(text, bytes),
+      problem: (text) => this.options.onProblem?.(text),
+      close: (info) => this.close(info),
+    });
   }
 
   elapsed(): number {
@@ -107,13 +115,14 @@ export class Connection {
   }
 
   private requestOnce(method: string, params: unknown, options: RequestOptions): Promise<unknown> {
-    if (this.closedWith) return Promise.reject(this.closedError(method, this.closedWith));
+    if (this.closedWith) return Promise.reject(closeError(this.closedWith, `while waiting for a reply to ${method}`));
     const id = this.nextId++;
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         this.timedOut.set(id, method);
+        if (this.timedOut.size > MAX_TIMED_OUT) this.timedOut.delete(this.timedOut.keys().next().value as RequestId);
         reject(
           new DbgError(
             'E_TIMEOUT',
@@ -134,10 +143,10 @@ export class Connection {
   private async send(kind: MessageKind, message: Message): Promise<void> {
     const line = JSON.stringify(message);
     this.options.onTraffic?.({ direction: 'out', kind, message, line, at: this.elapsed() });
-    await this.channel.write(`${line}\n`);
+    await this.transport.send(line);
   }
 
-  private receive(line: string): void {
+  private receive(line: string, bytes?: Uint8Array): void {
     if (line.trim() === '') return;
     const decoded = decodeLine(line);
     if (!decoded.ok) {
@@ -145,7 +154,7 @@ export class Connection {
       return;
     }
     const { kind, message } = decoded.value;
-    this.options.onTraffic?.({ direction: 'in', kind, message, line, at: this.arrivalTime() });
+    this.options.onTraffic?.({ direction: 'in', kind, message, line, bytes, at: this.arrivalTime() });
     switch (kind) {
       case 'response':
         return this.settle(message.id, (p) => p.resolve(message.result));
@@ -193,34 +202,20 @@ export class Connection {
       .catch((error: unknown) => this.options.onProblem?.(`could not answer ${request.method}: ${String(error)}`));
   }
 
-  private closed(info: ExitInfo): void {
+  private close(info: CloseInfo): void {
+    if (this.closedWith) return;
     this.closedWith = info;
     for (const [id, pending] of this.pending) {
       clearTimeout(pending.timer);
-      pending.reject(this.closedError(pending.method, info));
+      pending.reject(closeError(info, `while waiting for a reply to ${pending.method}`));
       this.pending.delete(id);
     }
-    for (const listener of this.closeListeners) listener(info);
-  }
-
-  private closedError(method: string, info: ExitInfo): DbgError {
-    return serverExitError(info, `while waiting for a reply to ${method}`);
+    this.markClosed(info);
   }
 }
 
-/** "codex app-server was killed by SIGKILL <when>", with the last lines of its stderr as details. */
-export function serverExitError(info: ExitInfo, when = '', exitCode?: number): DbgError {
-  const how = info.closedStdout
-    ? `closed its stdout while still running (codex-dbg stopped it)`
-    : info.signal
-      ? `was killed by ${info.signal}`
-      : `exited with code ${info.code}`;
-  return new DbgError('E_SERVER_EXITED', `codex app-server ${how}${when ? ` ${when}` : ''}`, {
-    exitCode,
-    details: info.stderrTail.slice(-20),
-  });
-}
-
-function preview(line: string): string {
-  return line.length > 200 ? `${line.slice(0, 200)}… (${line.length} chars)` : line;
+/** "codex app-server exited with code 1 <when>", with the transport's diagnosis (the server's last stderr lines) as details. */
+export function closeError(info: CloseInfo, when = '', exitCode?: number): DbgError {
+  const code: ErrorCode = info.reason === 'exited' ? 'E_SERVER_EXITED' : 'E_CLOSED';
+  return new DbgError(code, `${info.message}${when ? ` ${when}` : ''}`, { exitCode, details: info.details });
 }

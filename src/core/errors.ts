@@ -6,7 +6,9 @@ export const ExitCode = {
   usage: 2,
   serverFailed: 3,
   timeout: 4,
-  interrupted: 130,
+  /** 128 + the signal's number, as shells report a program stopped by it. */
+  sigint: 130,
+  sigterm: 143,
 } as const;
 
 export type ErrorCode =
@@ -39,7 +41,7 @@ const defaultExit: Record<ErrorCode, number> = {
 export class DbgError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: number;
-  /** Extra lines shown under the message (for example the server's last stderr lines). */
+  /** Lines shown as they are under the message (for example a heading and the server's last stderr lines). */
   readonly details: string[];
 
   constructor(code: ErrorCode, message: string, options: { exitCode?: number; details?: string[]; cause?: unknown } = {}) {
@@ -69,6 +71,7 @@ export class RpcError extends DbgError {
   }
 }
 
+/** A mistake on the command line (or in a file it names): exit 2. */
 export function usageError(message: string): DbgError {
   return new DbgError('E_USAGE', message);
 }

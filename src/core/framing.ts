@@ -7,7 +7,8 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 export interface LineDecoderEvents {
-  line(text: string): void;
+  /** One line without its newline (and without a CR before it); `bytes` are the line's bytes as received. */
+  line(text: string, bytes: Uint8Array): void;
   /** A line longer than the limit was dropped; `bytes` is its full length. */
   oversize(bytes: number): void;
 }
@@ -35,13 +36,13 @@ export class LineDecoder {
         this.events.oversize(length);
       } else if (this.pendingBytes === 0) {
         const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
-        this.events.line(buf.toString('utf8', start, end));
+        this.events.line(buf.toString('utf8', start, end), buf.subarray(start, end));
       } else {
         this.pending.push(buf.subarray(start, nl));
         const whole = Buffer.concat(this.pending, length);
         this.resetPending();
         const end = length > 0 && whole[length - 1] === CR ? length - 1 : length;
-        this.events.line(whole.toString('utf8', 0, end));
+        this.events.line(whole.toString('utf8', 0, end), whole.subarray(0, end));
       }
       start = nl + 1;
     }
@@ -79,8 +80,4 @@ export class LineDecoder {
     this.pending = [];
     this.pendingBytes = 0;
   }
-}
-
-export function encodeLine(message: unknown): string {
-  return `${JSON.stringify(message)}\n`;
 }

@@ -116,3 +116,8 @@ export function decodeLine(line: string): Decoded {
   }
   return classify(value);
 }
+
+/** A line as it can be shown in one line of a message: the first 200 characters and the length. */
+export function preview(line: string): string {
+  return line.length > 200 ? `${line.slice(0, 200)}… (${line.length} chars)` : line;
+}

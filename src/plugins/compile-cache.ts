@@ -7,12 +7,15 @@ import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, write
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { VERSION } from '../version.ts';
 import type { ModuleFormat } from './transpile.ts';
 
-/** Bump with the transpiler's version (pinned in package.json) or its options, so older entries are not reused. */
+/**
+ * Part of every key: bump it with the transpiler's version (pinned in package.json) or its options in
+ * transpile.ts, so entries compiled another way are not reused. (Not codex-dbg's version: src/plugins may
+ * not import src/version.ts, and a release that compiles the same way can share the entries.)
+ */
 const RULES = 'sucrase 3.35.1, rules 1';
-const KEY_PREFIX = `codex-dbg ${VERSION}\0${RULES}\0`;
+const KEY_PREFIX = `${RULES}\0`;
 
 /** $CODEX_DBG_CACHE_DIR, else the platform's per-user cache directory, with codex-dbg under it. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {

@@ -1,8 +1,8 @@
 // Plugin options: `--plugin name:key=value,key=value` on the command line, or a JSON file given with
 // --plugins-config ({"plugin-name": {"key": value}}). Checked against the plugin's declared option specs.
-import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
-import { DbgError } from '../core/errors.ts';
+import { readJsonFile } from '../util/json-file.ts';
+import { DbgError, usageError } from '../core/errors.ts';
 import { describeIssues } from '../core/messages.ts';
 import type { OptionSpec, OptionValue } from './contract.ts';
 
@@ -34,24 +34,9 @@ const OptionsObject = v.pipe(
 const ConfigFile = v.pipe(v.custom<Record<string, unknown>>(isPlainObject, 'must be an object'), v.record(v.string(), OptionsObject));
 
 export function readPluginsConfig(path: string): Record<string, Record<string, OptionValue>> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new DbgError('E_USAGE', `--plugins-config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new DbgError('E_USAGE', `--plugins-config ${path}: invalid JSON: ${(error as Error).message}`);
-  }
-  const parsed = v.safeParse(ConfigFile, json);
+  const parsed = v.safeParse(ConfigFile, readJsonFile(path, `--plugins-config ${path}`));
   if (!parsed.success) {
-    throw new DbgError(
-      'E_USAGE',
-      `--plugins-config ${path}: expected {"plugin-name": {"option": value}}: ${describeIssues(parsed.issues)}`,
-    );
+    throw usageError(`--plugins-config ${path}: expected {"plugin-name": {"option": value}}: ${describeIssues(parsed.issues)}`);
   }
   return parsed.output;
 }

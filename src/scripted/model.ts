@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as v from 'valibot';
-import { DbgError } from '../core/errors.ts';
+import { usageError } from '../core/errors.ts';
 import { describeIssues } from '../core/messages.ts';
 
 // A step is told apart by its key first, then checked against that one shape, so an error names it.
@@ -34,13 +34,13 @@ export function parseScript(json: unknown, source = 'script'): Script {
   if (Array.isArray(steps)) {
     steps.forEach((step, index) => {
       const kind = Object.keys(STEP_SHAPES).find((key) => step && typeof step === 'object' && key in step) as keyof typeof STEP_SHAPES | undefined;
-      if (!kind) throw new DbgError('E_USAGE', `${source}: steps.${index} is not a step (${STEP_HELP})`);
+      if (!kind) throw usageError(`${source}: steps.${index} is not a step (${STEP_HELP})`);
       const parsed = v.safeParse(STEP_SHAPES[kind], step);
-      if (!parsed.success) throw new DbgError('E_USAGE', `${source}: steps.${index} (${kind}): ${describeIssues(parsed.issues)}`);
+      if (!parsed.success) throw usageError(`${source}: steps.${index} (${kind}): ${describeIssues(parsed.issues)}`);
     });
   }
   const parsed = v.safeParse(ScriptSchema, json);
-  if (!parsed.success) throw new DbgError('E_USAGE', `${source}: not a model script: ${describeIssues(parsed.issues)}; ${STEP_HELP}`);
+  if (!parsed.success) throw usageError(`${source}: not a model script: ${describeIssues(parsed.issues)}; ${STEP_HELP}`);
   return parsed.output;
 }
 

@@ -1,10 +1,11 @@
 // Everything codex needs to run offline against a script: the scripted model, a throwaway CODEX_HOME
 // (with a fake ChatGPT login when the script asks for it), and the -c overrides and environment that
 // point codex at them. Used by --scripted-model, demo and the end-to-end tests; removed by dispose().
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DbgError } from '../core/errors.ts';
+import { usageError } from '../core/errors.ts';
+import { readJsonFile } from '../util/json-file.ts';
 import { codexOverrides, parseScript, startScriptedModel, writeChatgptAuth, type Script, type ScriptedModel } from './model.ts';
 
 export interface ScriptedWorld {
@@ -17,14 +18,7 @@ export interface ScriptedWorld {
 }
 
 export function readScriptFile(path: string): Script {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new DbgError('E_USAGE', `--scripted-model ${path}: ${why}`);
-  }
-  return parseScript(json, `--scripted-model ${path}`);
+  return parseScript(readJsonFile(path, `--scripted-model ${path}`), `--scripted-model ${path}`);
 }
 
 export async function startScriptedWorld(script: Script): Promise<ScriptedWorld> {

@@ -1,175 +1,164 @@
-// Spawns `codex app-server` with piped stdio and turns its stdout into lines. No shell: argv goes as an
-// array. stderr is always drained into a bounded tail (and echoed live on request). Writes wait for
-// 'drain' when the pipe is full, so a slow server never makes us buffer without bound.
-// node:child_process rather than tinyexec: tinyexec has no writer for a long-lived child's stdin.
+// A server spawned as a child process, one JSON message per line on its stdin and stdout. No shell: argv
+// goes as an array. stderr is always drained into a bounded tail (and handed on line by line), so a crash
+// can be diagnosed. Writes wait for 'drain' when the pipe is full, so a slow server never makes us buffer
+// without bound. node:child_process rather than tinyexec: tinyexec has no writer for a long-lived child's stdin.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { DbgError } from '../core/errors.ts';
 import { LineDecoder } from '../core/framing.ts';
+import { preview } from '../core/messages.ts';
+import type { CloseInfo, Transport, TransportEvents } from '../core/transport.ts';
 import { TailBuffer, stripAnsi } from './tail-buffer.ts';
 
+/** How long a server that closed its stdout may linger before we stop it: it can never answer again. */
 const STDOUT_CLOSED_GRACE_MS = 500;
+/** How many of the server's last stderr lines a failure shows. */
+const TAIL_LINES_SHOWN = 20;
 
-export interface ExitInfo {
-  code: number | null;
-  signal: string | null;
-  /** The server's last stderr lines, ANSI stripped. */
-  stderrTail: string[];
-  /** Bytes the server wrote after its last newline, if any. */
-  truncatedLine?: string;
-  /** The server closed its stdout while still running, and we stopped it. */
-  closedStdout?: boolean;
-}
-
-/** What the connection needs from a byte pipe: lines in, lines out, and the end. */
-export interface LineChannel {
-  onLine(listener: (line: string) => void): void;
-  onClose(listener: (info: ExitInfo) => void): void;
-  write(line: string): Promise<void>;
-}
-
-export interface SpawnServerOptions {
+export interface ChildProcessOptions {
   bin: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
   maxLineBytes: number;
+  /** Names the server in messages (default "codex app-server"). */
+  name?: string;
+  /** Each line the server writes to stderr, as written. */
   onStderrLine?: (line: string) => void;
-  onOversize?: (bytes: number) => void;
 }
 
-export class ServerProcess implements LineChannel {
-  readonly pid: number | undefined;
-  readonly exited: Promise<ExitInfo>;
-  private readonly child: ChildProcessWithoutNullStreams;
+export class ChildProcessTransport implements Transport {
+  private child: ChildProcessWithoutNullStreams | undefined;
   private readonly stderr = new TailBuffer(50);
-  private readonly lineListeners: ((line: string) => void)[] = [];
-  private readonly closeListeners: ((info: ExitInfo) => void)[] = [];
-  private exitInfo: ExitInfo | undefined;
-  private stdinOpen = true;
+  private exited: Promise<CloseInfo> | undefined;
+  private ended: CloseInfo | undefined;
+  private stdinOpen = false;
+  private stopping = false;
+  private closedStdout = false;
 
-  constructor(private readonly options: SpawnServerOptions) {
-    this.child = spawn(options.bin, options.args, {
+  constructor(private readonly options: ChildProcessOptions) {}
+
+  get name(): string {
+    return this.options.name ?? 'codex app-server';
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get peer(): string {
+    return this.pid === undefined ? this.name : `${this.name} (pid ${this.pid})`;
+  }
+
+  start(events: TransportEvents): Promise<void> {
+    const { options } = this;
+    const child = spawn(options.bin, options.args, {
       env: options.env ?? process.env,
       cwd: options.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });
-    this.pid = this.child.pid;
+    this.child = child;
+    this.stdinOpen = true;
 
     const decoder = new LineDecoder(options.maxLineBytes, {
-      line: (text) => {
-        for (const listener of this.lineListeners) listener(text);
-      },
-      oversize: (bytes) => options.onOversize?.(bytes),
+      line: (text, bytes) => events.message(text, bytes),
+      oversize: (bytes) => events.problem(`skipped a server line of ${bytes} bytes: above --max-line-bytes ${options.maxLineBytes}`),
     });
-    this.child.stdout.on('data', (chunk: Buffer) => decoder.push(chunk));
-    // A server that closes stdout can never answer again; if it lingers, stop it so nothing waits forever.
-    let closedStdout = false;
-    this.child.stdout.on('end', () => {
+    child.stdout.on('data', (chunk: Buffer) => decoder.push(chunk));
+    child.stdout.on('end', () => {
       setTimeout(() => {
-        if (this.exitInfo) return;
-        closedStdout = true;
-        this.child.kill('SIGTERM');
+        if (this.ended) return;
+        this.closedStdout = true;
+        child.kill('SIGTERM');
       }, STDOUT_CLOSED_GRACE_MS).unref();
     });
-    this.child.stderr.setEncoding('utf8');
-    this.child.stderr.on('data', (text: string) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
       for (const line of this.stderr.write(text)) options.onStderrLine?.(line);
     });
     // EPIPE on a server that already exited is reported through the exit, not as a crash.
-    this.child.stdin.on('error', () => {
+    child.stdin.on('error', () => {
       this.stdinOpen = false;
     });
 
-    this.exited = new Promise<ExitInfo>((resolve) => {
-      let spawnError: Error | undefined;
-      this.child.once('error', (error) => {
-        spawnError = error;
-      });
+    let spawnError: NodeJS.ErrnoException | undefined;
+    this.exited = new Promise<CloseInfo>((resolve) => {
       // 'close' fires after stdout and stderr are drained, so the tail and the last lines are complete.
-      this.child.once('close', (code, signal) => {
-        const truncatedLine = decoder.end();
-        const stderrTail = this.stderr.snapshot().map(stripAnsi);
-        if (spawnError) stderrTail.push(`spawn error: ${spawnError.message}`);
-        this.exitInfo = { code, signal, stderrTail, truncatedLine, closedStdout };
+      child.once('close', (code, signal) => {
+        const cut = decoder.end();
+        if (cut !== undefined) events.problem(`the server's last line was cut off at exit (${cut.length} chars, no newline): ${preview(cut)}`);
         this.stdinOpen = false;
-        for (const listener of this.closeListeners) listener(this.exitInfo);
-        resolve(this.exitInfo);
+        this.ended = this.closeInfo(code, signal, spawnError);
+        events.close(this.ended);
+        resolve(this.ended);
       });
     });
-  }
 
-  /** Resolves once the process is running; rejects with E_SPAWN when it could not be started. */
-  started(): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (this.child.pid !== undefined) return resolve();
-      this.child.once('spawn', () => resolve());
-      this.child.once('error', (error: NodeJS.ErrnoException) => {
-        reject(
-          new DbgError('E_SPAWN', `could not start ${this.options.bin}: ${error.code ?? error.message}`, {
-            cause: error,
-          }),
-        );
+      child.once('spawn', () => resolve());
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        spawnError = error;
+        reject(new DbgError('E_SPAWN', `could not start ${options.bin}: ${error.code ?? error.message}`, { cause: error }));
       });
     });
   }
 
-  onLine(listener: (line: string) => void): void {
-    this.lineListeners.push(listener);
-  }
-
-  onClose(listener: (info: ExitInfo) => void): void {
-    if (this.exitInfo) listener(this.exitInfo);
-    else this.closeListeners.push(listener);
-  }
-
-  write(line: string): Promise<void> {
-    if (!this.stdinOpen) {
-      return Promise.reject(new DbgError('E_CLOSED', 'the server is no longer accepting input (its stdin is closed)'));
+  send(text: string): Promise<void> {
+    const child = this.child;
+    if (!child || !this.stdinOpen) {
+      return Promise.reject(new DbgError('E_CLOSED', `${this.name} is no longer accepting input (its stdin is closed)`));
     }
-    if (this.child.stdin.write(line)) return Promise.resolve();
+    if (child.stdin.write(`${text}\n`)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
-        this.child.stdin.off('drain', done);
-        this.child.off('close', done);
+        child.stdin.off('drain', done);
+        child.off('close', done);
         resolve();
       };
-      this.child.stdin.once('drain', done);
-      this.child.once('close', done);
+      child.stdin.once('drain', done);
+      child.once('close', done);
     });
   }
 
-  /** Stops reading the server's stdout (our own output is backed up); the pipe then slows the server. */
-  pauseOutput(): void {
-    this.child.stdout.pause();
+  /** Stops reading the server's stdout; the full pipe then slows the server down. */
+  pause(): void {
+    this.child?.stdout.pause();
   }
 
-  resumeOutput(): void {
-    this.child.stdout.resume();
-  }
-
-  stderrTail(): string[] {
-    return this.stderr.snapshot().map(stripAnsi);
-  }
-
-  get running(): boolean {
-    return this.exitInfo === undefined;
+  resume(): void {
+    this.child?.stdout.resume();
   }
 
   /** Close stdin (the server exits 0 at EOF), then SIGTERM after graceMs, then SIGKILL. */
-  async shutdown(graceMs = 2000): Promise<ExitInfo> {
-    if (this.exitInfo) return this.exitInfo;
+  async close(graceMs = 2000): Promise<CloseInfo> {
+    const { child, exited } = this;
+    if (!child || !exited) return this.closeInfo(null, null);
+    if (this.ended) return this.ended;
+    this.stopping = true;
     this.stdinOpen = false;
-    this.child.stdin.end();
-    if (await settlesWithin(this.exited, graceMs)) return this.exited;
-    this.child.kill('SIGTERM');
-    if (await settlesWithin(this.exited, graceMs)) return this.exited;
-    this.child.kill('SIGKILL');
-    return this.exited;
+    child.stdin.end();
+    if (await settlesWithin(exited, graceMs)) return exited;
+    child.kill('SIGTERM');
+    if (await settlesWithin(exited, graceMs)) return exited;
+    child.kill('SIGKILL');
+    return exited;
   }
 
-  kill(signal: NodeJS.Signals = 'SIGKILL'): void {
-    if (this.exitInfo === undefined) this.child.kill(signal);
+  private closeInfo(code: number | null, signal: NodeJS.Signals | null, spawnError?: NodeJS.ErrnoException): CloseInfo {
+    const tail = this.stderr.snapshot().map(stripAnsi).slice(-TAIL_LINES_SHOWN);
+    if (spawnError) tail.push(`spawn error: ${spawnError.message}`);
+    const details = tail.length ? ["last lines of the server's stderr:", ...tail.map((line) => `  ${line}`)] : [];
+    const how = this.closedStdout
+      ? 'closed its stdout while still running (codex-dbg stopped it)'
+      : signal
+        ? `was killed by ${signal}`
+        : `exited with code ${code}`;
+    return {
+      reason: spawnError ? 'error' : this.stopping ? 'stopped' : 'exited',
+      message: `${this.name} ${how}`,
+      details,
+      facts: { code, signal, ...(this.closedStdout ? { closedStdout: true } : {}) },
+    };
   }
 }
 

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { TARGETS } from '../../scripts/targets.mjs';
 import { checkBinary } from '../../scripts/check-bin.mjs';
 import { BINARY, haveBinary, RUNTIMES as ALL_RUNTIMES } from '../helpers/runtimes.ts';
-import { CODEX, makeWorld, removeTempDirs, tempDir } from '../helpers/world.ts';
+import { ROOT, makeWorld, removeTempDirs, tempDir } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
@@ -65,7 +65,15 @@ describe.skipIf(!haveBinary)('standalone binary', () => {
     const missing = await x(BINARY, ['--codex-bin', '/nonexistent'], { throwOnError: false });
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toMatch(/codex not found/);
-    expect(CODEX).toBeTruthy();
+    // No --codex-bin, no $CODEX_BIN, no codex on PATH: the binary finds the @openai/codex package from its working directory.
+    const home = tempDir('runtime-home');
+    const found = await x(BINARY, ['call', 'configRequirements/read'], {
+      throwOnError: false,
+      nodeOptions: { cwd: ROOT, env: { PATH: '/usr/bin:/bin', HOME: home, CODEX_HOME: home } },
+    });
+    expect(found.stderr).toBe('');
+    expect(found.exitCode).toBe(0);
+    expect(JSON.parse(found.stdout)).toBeTypeOf('object');
   });
 
   test('each built target has the right format, the injected application and its checksum', () => {

@@ -1,5 +1,5 @@
 // --scripted-model, replay and demo, against the real codex app-server.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { CODEX, jsonLines, removeTempDirs, runCli, tempDir } from '../helpers/world.ts';
@@ -99,9 +99,16 @@ describe('demo', () => {
     expect(existsSync(workdir)).toBe(false);
   });
 
-  test('without codex it says how to get it', async () => {
-    const result = await runCli(['--codex-bin', '/nonexistent', 'demo']);
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/codex not found.*npm install -g @openai\/codex/);
+  test.each([
+    [['--codex-bin', '/nonexistent', 'demo'], 1, /^codex-dbg: error \[E_CODEX_NOT_FOUND\]: codex not found.*npm install -g @openai\/codex/],
+    [['--codex-bin', CODEX, 'demo', '--plugin', 'no-such-plugin'], 2, /^codex-dbg: error \[E_USAGE\]: unknown plugin "no-such-plugin"/],
+    [['--codex-bin', CODEX, 'demo', '--format', 'decline'], 2, /^codex-dbg: error \[E_USAGE\]: --format decline: "decline" is not a formatter/],
+  ])('%j: checked before anything is made: one line, exit %i, nothing left behind', async (args, exitCode, message) => {
+    const tmp = tempDir('demo-tmp');
+    const result = await runCli(args, { env: { ...process.env, TMPDIR: tmp } });
+    expect(result.exitCode).toBe(exitCode);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 // The built-in handler plugins through the real host, with a scripted person for `ask`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import kleur from 'kleur';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Prompter } from '../../src/plugins/host.ts';
 import { PluginHost } from '../../src/plugins/host.ts';
@@ -12,6 +11,7 @@ import autoApprove from '../../src/plugins/builtin/auto-approve.ts';
 import decline from '../../src/plugins/builtin/decline.ts';
 import { compilePattern } from '../../src/plugins/builtin/glob.ts';
 import createPolicy from '../../src/plugins/builtin/policy.ts';
+import { plain } from '../helpers/colors.ts';
 import { removeTempDirs, tempDir } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
@@ -20,7 +20,7 @@ async function hostFor(made: Plugin | PluginFactory, raw: Record<string, string>
   const plugin = typeof made === 'function' ? await made(raw) : made;
   return new PluginHost([{ plugin, options: validateOptions(plugin.name, plugin.options, raw) }], undefined, {
     handlerTimeoutMs: 1000,
-    color: kleur,
+    color: plain,
     log: () => {},
     prompter,
   });
@@ -48,7 +48,6 @@ describe('built-in handler plugins', () => {
         return answer;
       },
     });
-    kleur.enabled = false;
     expect(await (await hostFor(ask, {}, person('s'))).answer(command('make build'))).toEqual({ result: { decision: 'acceptForSession' } });
     expect(questions[0]).toContain('make build');
 

@@ -2,7 +2,6 @@
 // file change and a streamed answer, recorded from the real codex with --format jsonl).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import kleur from 'kleur';
 import { describe, expect, test } from 'vitest';
 import type { TrafficEntry } from '../../src/core/connection.ts';
 import type { Plugin, PluginContext } from '../../src/plugins/contract.ts';
@@ -10,6 +9,7 @@ import finalFormat from '../../src/plugins/builtin/format-final.ts';
 import jsonl from '../../src/plugins/builtin/format-jsonl.ts';
 import { createPretty } from '../../src/plugins/builtin/format-pretty.ts';
 import raw from '../../src/plugins/builtin/format-raw.ts';
+import { plain, tagged } from '../helpers/colors.ts';
 
 const fixture = readFileSync(join(import.meta.dirname ?? __dirname, '../fixtures/approval-turn.jsonl'), 'utf8').trim().split('\n');
 const entries: TrafficEntry[] = fixture.map((line) => {
@@ -18,8 +18,7 @@ const entries: TrafficEntry[] = fixture.map((line) => {
 });
 
 function run(plugin: Plugin, colors = false): string {
-  kleur.enabled = colors;
-  const ctx = { color: kleur, options: {} } as unknown as PluginContext;
+  const ctx = { color: colors ? tagged : plain, options: {} } as unknown as PluginContext;
   return entries.map((entry) => plugin.format?.(entry, ctx) ?? '').join('');
 }
 
@@ -59,9 +58,8 @@ describe('formatters on a recorded stream', () => {
 
   test('pretty with colours: a completed status green, the approval yellow', () => {
     const out = run(createPretty(), true);
-    expect(out).toContain(`(${kleur.green('completed')}, exit 0)`);
-    expect(out).toContain(kleur.yellow('? server asks item/fileChange/requestApproval (id 1)'));
-    expect(out).toContain(kleur.green('+first line'));
-    kleur.enabled = false;
+    expect(out).toContain('(<green>completed</green>, exit 0)');
+    expect(out).toContain('<yellow>? server asks item/fileChange/requestApproval (id 1)</yellow>');
+    expect(out).toContain('<green>+first line</green>');
   });
 });

@@ -3,42 +3,45 @@
 // 4 timed out.
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Client } from '../connect.ts';
-import { serverExitError } from '../../core/connection.ts';
-import { DbgError, ExitCode } from '../../core/errors.ts';
-import { LineQueue } from '../line-queue.ts';
+import { closeError } from '../../core/connection.ts';
+import { DbgError, ExitCode, usageError } from '../../core/errors.ts';
 import type { Turn } from '../../codex/session.ts';
+import { LineQueue } from '../line-queue.ts';
+import { reportError, runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
 import { terminalPrompter } from '../prompter.ts';
-import { prepare, reportError, startClient } from '../lifecycle.ts';
-import { handleSignals } from '../signals.ts';
-import { shutdown } from '../shutdown.ts';
+import { openOutput, startSession } from '../setup.ts';
+import { watchSignals } from '../signals.ts';
 
 export interface ExecOptions {
   /** Seconds the turn may take; undefined: no limit. */
   turnTimeout?: number;
 }
 
-export async function execCommand(promptArg: string, options: CommonOptions, execOptions: ExecOptions): Promise<number> {
-  const prompt = promptArg === '-' ? readFileSync(0, 'utf8').trim() : promptArg;
-  if (!prompt) throw new DbgError('E_USAGE', 'exec needs a prompt (or - to read it from stdin)');
-  // Approvals can be asked at a terminal when stdin is one and was not used for the prompt.
-  const interactive = promptArg !== '-' && Boolean(process.stdin.isTTY && process.stderr.isTTY);
-  const lines = new LineQueue();
-  const prepared = await prepare(options, 'final', (output) => (interactive ? terminalPrompter(lines, output) : undefined));
-  const readline = interactive ? createInterface({ input: process.stdin, output: process.stderr, terminal: true }) : undefined;
-  readline?.on('line', (line) => lines.push(line));
-  const signals = handleSignals(prepared.output, { interactive, readline });
-  let client: Client | undefined;
-  try {
-    client = await startClient(options, prepared);
-    signals.attach(client.session);
-    const { session, connection } = client;
+export function execCommand(promptArg: string, options: CommonOptions, execOptions: ExecOptions): Promise<number> {
+  return runCommand(options, async (scope) => {
+    const prompt = promptArg === '-' ? readFileSync(0, 'utf8').trim() : promptArg;
+    if (!prompt) throw usageError('exec needs a prompt (or - to read it from stdin)');
+    // Approvals can be asked at a terminal when stdin is one and was not used for the prompt.
+    const interactive = promptArg !== '-' && Boolean(process.stdin.isTTY && process.stderr.isTTY);
+    const output = openOutput(scope);
+    const lines = new LineQueue();
+    const readline = interactive ? createInterface({ input: process.stdin, output: process.stderr, terminal: true }) : undefined;
+    readline?.on('line', (line) => lines.push(line));
+    scope.defer('close the terminal', () => readline?.close());
+    const signals = watchSignals(scope, output, { interactive, readline });
+    const { live } = await startSession(scope, options, {
+      output,
+      defaultFormat: 'final',
+      prompter: interactive ? terminalPrompter(lines, output) : undefined,
+    });
+    const { session, connection } = live;
+    signals.attach(session);
     if (options.threadId) await session.resumeThread(options.threadId);
     else await session.startThread();
     const turn = await session.startTurn(prompt);
 
-    const serverGone = new Promise<DbgError>((resolve) => connection.onClose((info) => resolve(serverExitError(info, 'during the turn'))));
+    const serverGone = connection.closed.then((info) => closeError(info, 'during the turn'));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       if (execOptions.turnTimeout !== undefined) timer = setTimeout(() => resolve('timeout'), execOptions.turnTimeout * 1000);
@@ -52,11 +55,7 @@ export async function execCommand(promptArg: string, options: CommonOptions, exe
       return reportError(new DbgError('E_TIMEOUT', `the turn did not complete within --turn-timeout ${execOptions.turnTimeout} s`), options.debug);
     }
     if (outcome.status === 'completed') return ExitCode.ok;
-    prepared.output.line(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
+    output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
     return ExitCode.failure;
-  } finally {
-    readline?.close();
-    signals.dispose();
-    await shutdown(prepared, client);
-  }
+  });
 }

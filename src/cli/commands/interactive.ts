@@ -2,32 +2,33 @@
 // or end of input, and shut the server down.
 import { createInterface } from 'node:readline';
 import { LineQueue } from '../line-queue.ts';
-import { runRepl } from '../repl.ts';
+import { runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
 import { terminalPrompter } from '../prompter.ts';
-import { prepare, startClient } from '../lifecycle.ts';
-import { handleSignals } from '../signals.ts';
-import { shutdown } from '../shutdown.ts';
+import { runRepl } from '../repl.ts';
+import { openOutput, startSession } from '../setup.ts';
+import { watchSignals } from '../signals.ts';
 
-export async function replCommand(options: CommonOptions): Promise<number> {
-  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
-  const lines = new LineQueue();
-  const prepared = await prepare(options, 'raw', (output) => (interactive ? terminalPrompter(lines, output) : undefined));
-  const { output, color } = prepared;
-  const readline = createInterface({ input: process.stdin, output: interactive ? process.stderr : undefined, terminal: interactive });
-  readline.on('line', (line) => lines.push(line));
-  readline.on('close', () => lines.end());
-  const signals = handleSignals(output, { interactive, readline });
-  let client: Awaited<ReturnType<typeof startClient>> | undefined;
-  try {
-    client = await startClient(options, prepared);
-    signals.attach(client.session);
-    const threadId = options.threadId
-      ? await client.session.resumeThread(options.threadId)
-      : await client.session.startThread();
-    output.line(color.dim(`codex-dbg: thread ${threadId} (${options.threadId ? 'resumed' : 'new'}); :help for commands`));
-    return await runRepl({
-      client,
+export function interactiveCommand(options: CommonOptions): Promise<number> {
+  return runCommand(options, async (scope) => {
+    const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+    const output = openOutput(scope);
+    const lines = new LineQueue();
+    const readline = createInterface({ input: process.stdin, output: interactive ? process.stderr : undefined, terminal: interactive });
+    readline.on('line', (line) => lines.push(line));
+    readline.on('close', () => lines.end());
+    scope.defer('close the terminal', () => readline.close());
+    const signals = watchSignals(scope, output, { interactive, readline });
+    const { live, color } = await startSession(scope, options, {
+      output,
+      defaultFormat: 'raw',
+      prompter: interactive ? terminalPrompter(lines, output) : undefined,
+    });
+    signals.attach(live.session);
+    const threadId = options.threadId ? await live.session.resumeThread(options.threadId) : await live.session.startThread();
+    output.stderrLine(color.dim(`codex-dbg: thread ${threadId} (${options.threadId ? 'resumed' : 'new'}); :help for commands`));
+    return runRepl({
+      live,
       output,
       lines,
       color,
@@ -39,9 +40,5 @@ export async function replCommand(options: CommonOptions): Promise<number> {
           }
         : undefined,
     });
-  } finally {
-    readline.close();
-    signals.dispose();
-    await shutdown(prepared, client);
-  }
+  });
 }

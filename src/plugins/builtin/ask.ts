@@ -1,6 +1,7 @@
 // Asks the person at the terminal: shows the command (or the diff of the file change, from the matching
 // item/started) and offers accept / accept for session / decline / cancel. Without a terminal it passes.
 import { definePlugin, type Choice, type HandlerContext } from '../contract.ts';
+import { asDiff, colorDiff, fileChanges } from './items.ts';
 
 const CHOICES: Choice[] = [
   { key: 'a', label: 'accept' },
@@ -18,17 +19,9 @@ async function choose(ctx: HandlerContext, question: string): Promise<keyof type
 }
 
 export function describeFileChange(item: Record<string, unknown> | undefined, ctx: HandlerContext): string {
-  const changes = (item?.changes as { path: string; kind?: { type?: string }; diff?: string }[] | undefined) ?? [];
+  const changes = fileChanges(item ?? {});
   if (changes.length === 0) return '(the diff was not seen)';
-  return changes
-    .map((change) => {
-      const diff = (change.diff ?? '')
-        .split('\n')
-        .map((line) => (line.startsWith('+') ? ctx.color.green(line) : line.startsWith('-') ? ctx.color.red(line) : line))
-        .join('\n');
-      return `${ctx.color.bold(change.path)} (${change.kind?.type ?? 'change'})\n${diff}`;
-    })
-    .join('\n');
+  return changes.map((change) => `${ctx.color.bold(change.path)} (${change.kind?.type ?? 'change'})\n${colorDiff(asDiff(change), ctx.color)}`).join('\n');
 }
 
 export default definePlugin({

@@ -3,146 +3,138 @@
 import type { TrafficEntry } from '../../core/connection.ts';
 import type { RequestId } from '../../core/messages.ts';
 import { definePlugin, type Colors, type Plugin } from '../contract.ts';
-import { changeLine, commandSummary, fileChanges, mcpSummary, type Item } from './items.ts';
+import { asDiff, changeLine, colorDiff, commandSummary, fileChanges, mcpSummary, type Item } from './items.ts';
 
 type Params = Record<string, unknown>;
+type StreamKind = 'message' | 'reasoning' | 'output';
 
-export function colorDiff(diff: string, color: Colors): string {
-  return diff
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((line) => {
-      if (line.startsWith('+++') || line.startsWith('---')) return color.bold(line);
-      if (line.startsWith('+')) return color.green(line);
-      if (line.startsWith('-')) return color.red(line);
-      if (line.startsWith('@@')) return color.cyan(line);
-      return line;
-    })
-    .map((line) => `    ${line}`)
-    .join('\n');
+/** Whole lines and streamed text (written in pieces, without newlines) interleaved, so a line never starts mid-stream. */
+class Lines {
+  private open: StreamKind | undefined;
+
+  /** A whole line, on a fresh line of its own. */
+  line(text: string): string {
+    const prefix = this.open ? '\n' : '';
+    this.open = undefined;
+    return `${prefix}${text}\n`;
+  }
+
+  /** A piece of a stream; `head` starts the stream when it is not the one already open. */
+  stream(kind: StreamKind, text: string, head: string): string {
+    const prefix = this.open === kind ? '' : `${this.open ? '\n' : ''}${head}`;
+    this.open = kind;
+    return prefix + text;
+  }
+
+  /** Ends the stream of this kind if it is open; undefined when it was not. */
+  end(kind: StreamKind): string | undefined {
+    if (this.open !== kind) return undefined;
+    this.open = undefined;
+    return '\n';
+  }
 }
 
-/** codex sends an added file's diff as its bare content; show it as added lines. */
-function asDiff(change: { kind?: { type?: string }; diff?: string }): string {
-  const diff = change.diff ?? '';
-  if (change.kind?.type !== 'add' || /^@@/m.test(diff)) return diff;
-  return diff.replace(/\n$/, '').split('\n').map((line) => `+${line}`).join('\n');
+function notificationText(method: string, params: Params, lines: Lines, color: Colors): string | undefined {
+  switch (method) {
+    case 'thread/started':
+      return lines.line(color.dim(`── thread ${(params.thread as { id?: string })?.id} started`));
+    case 'turn/started':
+      return lines.line(color.dim(`── turn ${(params.turn as { id?: string })?.id} started`));
+    case 'turn/completed':
+      return lines.line(turnCompletedText((params.turn ?? {}) as Params, color));
+    case 'item/agentMessage/delta':
+      return lines.stream('message', String(params.delta ?? ''), color.bold('assistant: '));
+    case 'item/reasoning/summaryTextDelta':
+      return lines.stream('reasoning', color.dim(String(params.delta ?? '')), color.dim('thinking: '));
+    case 'item/commandExecution/outputDelta':
+      return lines.stream('output', color.dim(String(params.delta ?? '')), '');
+    case 'item/started':
+      return itemStartedText((params.item ?? {}) as Item, lines, color);
+    case 'item/completed':
+      return itemCompletedText((params.item ?? {}) as Item, lines, color);
+    case 'error': {
+      const error = (params.error ?? {}) as { message?: string };
+      return lines.line(color.red(`error: ${error.message}${params.willRetry ? ' (retrying)' : ''}`));
+    }
+    case 'warning':
+    case 'configWarning':
+      return lines.line(color.yellow(`warning: ${String(params.message ?? params.summary ?? JSON.stringify(params))}`));
+    default:
+      return undefined;
+  }
 }
 
-function summarizeAnswer(result: unknown): string {
+function turnCompletedText(turn: { status?: unknown; durationMs?: unknown; error?: { message?: string } | null }, color: Colors): string {
+  const paint = turn.status === 'completed' ? color.green : turn.status === 'interrupted' ? color.yellow : color.red;
+  const took = typeof turn.durationMs === 'number' ? ` in ${(turn.durationMs / 1000).toFixed(1)} s` : '';
+  const why = turn.error?.message ? `: ${turn.error.message}` : '';
+  return paint(`── turn ${turn.status}${took}${why}`);
+}
+
+function itemStartedText(item: Item, lines: Lines, color: Colors): string | undefined {
+  if (item.type === 'commandExecution') return lines.line(color.cyan(`$ ${item.command}`));
+  if (item.type === 'fileChange') {
+    const changes = fileChanges(item).map((c) => `  ${color.bold(changeLine(c))}\n${c.diff ? `${colorDiff(asDiff(c), color, '    ')}\n` : ''}`);
+    return lines.line(`${color.cyan('file change:')}\n${changes.join('').replace(/\n$/, '')}`);
+  }
+  return undefined;
+}
+
+function itemCompletedText(item: Item, lines: Lines, color: Colors): string | undefined {
+  switch (item.type) {
+    case 'agentMessage':
+      // Streamed already; if no delta came, show the whole text.
+      return lines.end('message') ?? lines.line(`${color.bold('assistant: ')}${item.text}`);
+    case 'reasoning':
+      return lines.end('reasoning');
+    case 'plan':
+      return lines.line(`${color.magenta('plan:')} ${item.text}`);
+    case 'commandExecution':
+      return lines.line(`  ${commandSummary(item, color)}`);
+    case 'fileChange':
+      return lines.line(`  file change ${item.status === 'completed' ? color.green(String(item.status)) : color.red(String(item.status))}`);
+    case 'mcpToolCall':
+      return lines.line(`  ${mcpSummary(item, color)}`);
+    default:
+      return undefined;
+  }
+}
+
+function answerText(result: unknown): string {
   if (result && typeof result === 'object' && 'decision' in result) return `decision ${JSON.stringify((result as { decision: unknown }).decision)}`;
   if (result && typeof result === 'object' && 'token' in result) return 'token (redacted)';
   return JSON.stringify(result);
 }
 
+type Shown = { id?: RequestId; method?: string; params?: Params; result?: unknown; error?: { message: string; code: number } };
+
 export function createPretty(): Plugin {
-  // Open streams: text written without its newline yet, so the next full line starts on a fresh one.
-  let openStream: 'message' | 'reasoning' | 'output' | undefined;
+  const lines = new Lines();
+  /** Server requests not answered yet, by id: their answer is shown with the method. */
   const serverRequests = new Map<RequestId, string>();
 
-  const line = (text: string): string => {
-    const prefix = openStream ? '\n' : '';
-    openStream = undefined;
-    return `${prefix}${text}\n`;
-  };
-  const endStream = (): string => {
-    openStream = undefined;
-    return '\n';
-  };
-  const stream = (kind: NonNullable<typeof openStream>, text: string, head: string): string => {
-    const prefix = openStream === kind ? '' : `${openStream ? '\n' : ''}${head}`;
-    openStream = kind;
-    return prefix + text;
-  };
-
-  function notification(method: string, params: Params, color: Colors): string | undefined {
-    switch (method) {
-      case 'thread/started':
-        return line(color.dim(`── thread ${(params.thread as { id?: string })?.id} started`));
-      case 'turn/started':
-        return line(color.dim(`── turn ${(params.turn as { id?: string })?.id} started`));
-      case 'turn/completed': {
-        const turn = (params.turn ?? {}) as { status?: string; durationMs?: number | null; error?: { message?: string } | null };
-        const paint = turn.status === 'completed' ? color.green : turn.status === 'interrupted' ? color.yellow : color.red;
-        const took = typeof turn.durationMs === 'number' ? ` in ${(turn.durationMs / 1000).toFixed(1)} s` : '';
-        const why = turn.error?.message ? `: ${turn.error.message}` : '';
-        return line(paint(`── turn ${turn.status}${took}${why}`));
-      }
-      case 'item/agentMessage/delta':
-        return stream('message', String(params.delta ?? ''), color.bold('assistant: '));
-      case 'item/reasoning/summaryTextDelta':
-        return stream('reasoning', color.dim(String(params.delta ?? '')), color.dim('thinking: '));
-      case 'item/commandExecution/outputDelta':
-        return stream('output', color.dim(String(params.delta ?? '')), '');
-      case 'item/started':
-        return itemStarted((params.item ?? {}) as Item, color);
-      case 'item/completed':
-        return itemCompleted((params.item ?? {}) as Item, color);
-      case 'error': {
-        const error = (params.error ?? {}) as { message?: string };
-        return line(color.red(`error: ${error.message}${params.willRetry ? ' (retrying)' : ''}`));
-      }
-      case 'warning':
-      case 'configWarning':
-        return line(color.yellow(`warning: ${String(params.message ?? params.summary ?? JSON.stringify(params))}`));
-      default:
-        return undefined;
+  const incoming = (entry: TrafficEntry, message: Shown, color: Colors): string | undefined => {
+    if (entry.kind === 'notification') return notificationText(String(message.method), message.params ?? {}, lines, color);
+    if (entry.kind === 'request') {
+      serverRequests.set(message.id as RequestId, String(message.method));
+      return lines.line(color.yellow(`? server asks ${message.method} (id ${message.id})`));
     }
-  }
-
-  function itemStarted(item: Item, color: Colors): string | undefined {
-    if (item.type === 'commandExecution') return line(color.cyan(`$ ${item.command}`));
-    if (item.type === 'fileChange') {
-      const changes = fileChanges(item).map((c) => `  ${color.bold(changeLine(c))}\n${c.diff ? `${colorDiff(asDiff(c), color)}\n` : ''}`);
-      return line(`${color.cyan('file change:')}\n${changes.join('').replace(/\n$/, '')}`);
-    }
+    if (entry.kind === 'error') return lines.line(color.red(`error reply: ${message.error?.message} (code ${message.error?.code})`));
     return undefined;
-  }
+  };
 
-  function itemCompleted(item: Item, color: Colors): string | undefined {
-    switch (item.type) {
-      case 'agentMessage':
-        // Streamed already; if no delta came, show the whole text.
-        if (openStream === 'message') return endStream();
-        return line(`${color.bold('assistant: ')}${item.text}`);
-      case 'reasoning':
-        return openStream === 'reasoning' ? endStream() : undefined;
-      case 'plan':
-        return line(`${color.magenta('plan:')} ${item.text}`);
-      case 'commandExecution':
-        return line(`  ${commandSummary(item, color)}`);
-      case 'fileChange':
-        return line(`  file change ${item.status === 'completed' ? color.green(String(item.status)) : color.red(String(item.status))}`);
-      case 'mcpToolCall':
-        return line(`  ${mcpSummary(item, color)}`);
-      default:
-        return undefined;
-    }
-  }
+  const outgoing = (entry: TrafficEntry, message: Shown, color: Colors): string | undefined => {
+    const method = serverRequests.get(message.id as RequestId);
+    if ((entry.kind !== 'response' && entry.kind !== 'error') || method === undefined) return undefined;
+    serverRequests.delete(message.id as RequestId);
+    const answer = entry.kind === 'error' ? color.red(`error ${message.error?.message}`) : answerText(message.result);
+    return lines.line(color.yellow(`  ↳ answered ${method}: ${answer}`));
+  };
 
   return definePlugin({
     name: 'pretty',
     description: 'a human view: streamed text, commands, coloured diffs, approvals and their answers',
-    format(entry: TrafficEntry, ctx) {
-      const { color } = ctx;
-      const message = entry.message as { id?: RequestId; method?: string; params?: Params; result?: unknown; error?: { message: string; code: number } };
-      if (entry.direction === 'in') {
-        if (entry.kind === 'notification') return notification(String(message.method), message.params ?? {}, color);
-        if (entry.kind === 'request') {
-          serverRequests.set(message.id as RequestId, String(message.method));
-          return line(color.yellow(`? server asks ${message.method} (id ${message.id})`));
-        }
-        if (entry.kind === 'error') return line(color.red(`error reply: ${message.error?.message} (code ${message.error?.code})`));
-        return undefined;
-      }
-      if ((entry.kind === 'response' || entry.kind === 'error') && serverRequests.has(message.id as RequestId)) {
-        const method = serverRequests.get(message.id as RequestId);
-        serverRequests.delete(message.id as RequestId);
-        const answer = entry.kind === 'error' ? color.red(`error ${message.error?.message}`) : summarizeAnswer(message.result);
-        return line(color.yellow(`  ↳ answered ${method}: ${answer}`));
-      }
-      return undefined;
-    },
+    format: (entry, ctx) => (entry.direction === 'in' ? incoming : outgoing)(entry, entry.message as Shown, ctx.color),
   });
 }
 

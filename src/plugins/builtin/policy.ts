@@ -2,12 +2,12 @@
 // that matches decides; what no rule matches passes to the next plugin. The file is checked at start-up.
 //   { "commands": [{ "match": "rm *", "decision": "deny" }, { "match": "/^ls\\b/", "decision": "allow" }],
 //     "files":    [{ "path": "**/.env", "decision": "deny" }, { "path": "src/**", "decision": "allow" }] }
-import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import * as v from 'valibot';
 import { DbgError } from '../../core/errors.ts';
 import { describeIssues } from '../../core/messages.ts';
 import { definePlugin, type OptionValue, type Plugin } from '../contract.ts';
+import { readJsonFile } from '../../util/json-file.ts';
 import { compilePattern } from './glob.ts';
 
 const Decision = v.picklist(['allow', 'deny']);
@@ -29,14 +29,7 @@ export interface Policy {
 }
 
 export function loadPolicy(file: string): Policy {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new DbgError('E_PLUGIN', `plugin "policy": cannot read ${file}: ${why}`);
-  }
-  const parsed = v.safeParse(PolicyFile, json);
+  const parsed = v.safeParse(PolicyFile, readJsonFile(file, `plugin "policy": cannot read ${file}`, 'E_PLUGIN'));
   if (!parsed.success) throw new DbgError('E_PLUGIN', `plugin "policy": ${file}: ${describeIssues(parsed.issues)}`);
   const commands = parsed.output.commands.map((r) => ({ test: compilePattern(r.match, { pathLike: false }), source: r.match, decision: r.decision }));
   const files = parsed.output.files.map((r) => ({ test: compilePattern(r.path, { pathLike: true }), source: r.path, decision: r.decision }));
