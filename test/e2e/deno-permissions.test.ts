@@ -1,8 +1,8 @@
 // Under Deno, each permission codex-dbg lacks is one line naming the flag to add, and exit 2: never a
 // stack trace. env, read and run are checked before anything runs (even --help); write and the network
 // where they are used (--record; --scripted-model and demo listen on 127.0.0.1).
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { x } from 'tinyexec';
 import { afterAll, describe, expect, test } from 'vitest';
 import { DENO, DENO_FLAGS } from '../helpers/runtimes.ts';
@@ -49,5 +49,24 @@ describe('deno run src/cli.ts with permissions missing', () => {
     writeFileSync(join(dir, 'script.json'), JSON.stringify({ steps: [{ text: 'hi' }] }));
     const scripted = await deno(without('net'), ['exec', 'hi', '--scripted-model', 'script.json'], dir);
     expectOneLine(scripted, 'net access to "127.0.0.1:0"', '--allow-net=127.0.0.1');
+  });
+});
+
+describe('deno install, as deno.json\'s "install" task runs it', () => {
+  test('installs a codex-dbg command that runs from any folder with the whole permission set', async () => {
+    const config = JSON.parse(readFileSync(join(ROOT, 'deno.json'), 'utf8')) as { tasks: { install: string } };
+    const [program, ...args] = config.tasks.install.split(' ');
+    expect(program).toBe('./node_modules/.bin/deno');
+    const root = tempDir('deno-install');
+    const installed = await x(DENO, [args[0], '--root', root, ...args.slice(1)], { throwOnError: false, timeout: 60_000, nodeOptions: { cwd: ROOT } });
+    expect(installed.exitCode, installed.stderr).toBe(0);
+    const launcher = readFileSync(join(root, 'bin', 'codex-dbg'), 'utf8');
+    for (const flag of DENO_FLAGS) expect(launcher).toContain(flag);
+    // The launcher runs `deno` from PATH, from a folder with no deno.json or node_modules.
+    const env = { ...process.env, NO_COLOR: '1', PATH: `${dirname(DENO)}:${process.env.PATH ?? ''}` };
+    const help = await x(join(root, 'bin', 'codex-dbg'), ['--help'], { throwOnError: false, timeout: 60_000, nodePath: false, nodeOptions: { cwd: tempDir('deno-elsewhere'), env } });
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toContain('Usage:');
+    expect(help.exitCode).toBe(0);
   });
 });
