@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The program's entry: run the command line and exit with its code. Everything else is in src/cli/.
 // First, before any module reads the environment: under Deno, a missing permission is one line.
-import { denoPermissionError } from './cli/deno-permissions.ts';
+import './cli/deno-permissions.ts';
 import { main } from './cli/main.ts';
 import { reportError } from './cli/lifecycle.ts';
 
@@ -12,7 +12,7 @@ main(process.argv).then(
     setImmediate(() => process.exit(code));
   },
   (error) => {
-    process.exitCode = reportError(denoPermissionError(error) ?? error, true);
+    process.exitCode = reportError(error, true);
     process.exit(process.exitCode);
   },
 );

@@ -2,8 +2,8 @@
 // Every command reads the environment (at import already), files (codex, plugins) and runs codex, so those
 // three are checked first, before any other module is evaluated: src/cli.ts imports this file first.
 // Writing (--record) and the network (--scripted-model, demo: 127.0.0.1 only) are needed only where they
-// are used; Deno's refusal there becomes the same kind of line (denoPermissionError, in the entry's error
-// reporting, and here for a refusal thrown where nothing catches it).
+// are used; Deno's refusal there becomes the same kind of line (denoPermissionError, in reportError of
+// src/cli/lifecycle.ts, and here for a refusal thrown where nothing catches it).
 import { DbgError } from '../core/errors.ts';
 
 /** The whole set, as in deno.json's tasks. */

@@ -2,6 +2,7 @@
 // for each as it goes; the cleanups always run, in reverse, also after an error or a signal. An error
 // reaches the user as one line with its code (and the server's stderr tail), and becomes the exit code.
 import { toDbgError } from '../core/errors.ts';
+import { denoPermissionError } from './deno-permissions.ts';
 
 interface Cleanup {
   what: string;
@@ -41,7 +42,9 @@ export async function runCommand(options: { debug: boolean }, body: (scope: Scop
 }
 
 /** One clear line on stderr (then its details, such as the server's stderr tail); the stack only with --debug. */
-export function reportError(error: unknown, debug: boolean, exitCode?: number): number {
+export function reportError(reported: unknown, debug: boolean, exitCode?: number): number {
+  // Under Deno, a permission refused anywhere (also wrapped in another error) is the line naming the flag.
+  const error = denoPermissionError(reported) ?? reported;
   const dbgError = toDbgError(error);
   const lines = [`codex-dbg: error [${dbgError.code}]: ${dbgError.message}`, ...dbgError.details];
   if (debug && error instanceof Error && error.stack) lines.push(error.stack);

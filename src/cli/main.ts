@@ -6,7 +6,6 @@ import { execCommand } from './commands/exec.ts';
 import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
 import { usageError } from '../core/errors.ts';
-import { denoPermissionError } from './deno-permissions.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './lifecycle.ts';
 import { VERSION } from '../version.ts';
@@ -89,6 +88,6 @@ export async function main(rawArgv: string[]): Promise<number> {
     }
     return await interactiveCommand(options);
   } catch (error) {
-    return reportError(denoPermissionError(error) ?? error, Boolean(parsed.options.debug));
+    return reportError(error, Boolean(parsed.options.debug));
   }
 }

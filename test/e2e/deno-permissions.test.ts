@@ -1,12 +1,13 @@
 // Under Deno, each permission codex-dbg lacks is one line naming the flag to add, and exit 2: never a
 // stack trace. env, read and run are checked before anything runs (even --help); write and the network
-// where they are used (--record; --scripted-model and demo listen on 127.0.0.1).
-import { readFileSync, writeFileSync } from 'node:fs';
+// where they are used (--record; --scripted-model and demo listen on 127.0.0.1). deno.json's install task
+// installs a command that runs.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { x } from 'tinyexec';
 import { afterAll, describe, expect, test } from 'vitest';
 import { DENO, DENO_FLAGS } from '../helpers/runtimes.ts';
-import { ROOT, removeTempDirs, tempDir } from '../helpers/world.ts';
+import { CODEX, ROOT, removeTempDirs, tempDir } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
@@ -37,9 +38,10 @@ describe('deno run src/cli.ts with permissions missing', () => {
     expect(help.stdout).toContain('Usage:');
     expect(help.exitCode).toBe(0);
     const dir = tempDir('deno-write');
-    writeFileSync(join(dir, 'empty.jsonl'), `${JSON.stringify({ type: 'header', format: 'codex-dbg-recording', version: 1, startedAt: '2025-01-01T00:00:00.000Z', codexDbg: '0', redacted: false })}\n`);
-    const record = await deno(without('write'), ['replay', 'empty.jsonl', '--record', 'out.jsonl'], dir);
+    writeFileSync(join(dir, 'script.json'), JSON.stringify({ steps: [{ text: 'hi' }] }));
+    const record = await deno(without('write'), ['exec', 'hi', '--scripted-model', 'script.json', '--codex-bin', CODEX ?? 'codex', '--record', 'out.jsonl'], dir);
     expectOneLine(record, 'write access to "out.jsonl"', '--allow-write');
+    expect(readdirSync(dir)).toEqual(['script.json']);
   });
 
   test('without --allow-net: --help works, --scripted-model is one line naming --allow-net=127.0.0.1', async () => {
