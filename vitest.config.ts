@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // In this repository 'codex-dbg' is the source API (as tsconfig.json's paths say), not the built package.
+  resolve: { alias: { 'codex-dbg': new URL('./src/api.ts', import.meta.url).pathname } },
   test: {
     include: ['test/**/*.test.ts', 'plugins-examples/**/*.test.ts'],
     testTimeout: 60_000,

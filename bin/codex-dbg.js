@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The npm bin: runs the bundle that `npm run build` (and `npm ci`, through "prepare") writes.
+// The npm bin: runs the bundle that `npm pack` ships (in a checkout, `npm run build` or `npm ci`, through
+// the "dependencies" script, writes it).
 import { existsSync } from 'node:fs';
 
 const bundle = new URL('../dist/codex-dbg.mjs', import.meta.url);

@@ -1,23 +1,57 @@
-// Bundles src/cli.ts into one file for Node: dist/codex-dbg.mjs (the npm bin) and, with --cjs, the
-// CommonJS file the standalone binary embeds. esbuild stays external: it is loaded only to transpile a
-// .ts plugin on a Node that cannot strip types.
+// Builds the npm package's JavaScript from src/ with esbuild. Every dependency is bundled, so the package
+// has none at run time.
+//   dist/codex-dbg.mjs        the program (bin/codex-dbg.js runs it)
+//   dist/off-thread-hooks.mjs the plugin module hooks for Node < 22.15 (module.register)
+//   dist/transpile.cjs        the TypeScript transpiler for plugins (sucrase), loaded only when a .ts plugin
+//                             module is compiled and its output is not cached yet
+//   dist/api.mjs, dist/api.cjs   what a script gets from `import … from 'codex-dbg'` or require (types:
+//                             scripts/build-types.mjs); a plugin run by codex-dbg gets the program's own copy
+// With --cjs: dist/codex-dbg.cjs, the one CommonJS file the standalone binary embeds (transpiler inside).
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-const cjs = process.argv.includes('--cjs');
-const outfile = cjs ? 'dist/codex-dbg.cjs' : 'dist/codex-dbg.mjs';
-const started = performance.now();
-await build({
-  entryPoints: ['src/cli.ts'],
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: cjs ? 'cjs' : 'esm',
-  outfile,
-  external: ['esbuild'],
-  banner: cjs ? {} : { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  legalComments: 'none',
-  logLevel: 'warning',
+const common = { bundle: true, platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning' };
+// ESM output has no `require`; the bundled CommonJS packages and the transpiler's loading need one.
+const esmRequire = { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" };
+
+const transpiler = { entryPoints: ['src/plugins/transpile.ts'], outfile: 'dist/transpile.cjs', format: 'cjs', minify: true };
+
+/**
+ * require('./transpile.ts') (src/plugins/compile-cache.ts) gets the built dist/transpile.cjs: beside the
+ * ESM bundle, so a run without a .ts plugin never reads it; inside the binary's one file, minified, so it
+ * costs little to parse.
+ */
+const transpilerFile = (external) => ({
+  name: 'transpiler-file',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/transpile\.ts$/ }, (args) => {
+      if (args.kind !== 'require-call') return undefined;
+      return external ? { path: './transpile.cjs', external: true } : { path: resolve(transpiler.outfile) };
+    });
+  },
 });
-const size = statSync(outfile).size;
-console.log(`built ${outfile} (${(size / 1024).toFixed(0)} KiB) in ${Math.round(performance.now() - started)} ms`);
+
+const outputs = process.argv.includes('--cjs')
+  ? [
+      {
+        entryPoints: ['src/cli.ts'],
+        outfile: 'dist/codex-dbg.cjs',
+        format: 'cjs',
+        plugins: [transpilerFile(false)],
+        // import.meta is empty in CommonJS; the code that reads it takes another path there.
+        logOverride: { 'empty-import-meta': 'silent' },
+      },
+    ]
+  : [
+      { entryPoints: ['src/cli.ts'], outfile: 'dist/codex-dbg.mjs', format: 'esm', banner: esmRequire, plugins: [transpilerFile(true)] },
+      { entryPoints: ['src/plugins/off-thread-hooks.ts'], outfile: 'dist/off-thread-hooks.mjs', format: 'esm', banner: esmRequire, plugins: [transpilerFile(true)] },
+      { entryPoints: ['src/api.ts'], outfile: 'dist/api.mjs', format: 'esm' },
+      { entryPoints: ['src/api.ts'], outfile: 'dist/api.cjs', format: 'cjs' },
+    ];
+
+const started = performance.now();
+await build({ ...common, ...transpiler });
+await Promise.all(outputs.map((options) => build({ ...common, ...options })));
+const sizes = [transpiler, ...outputs].map(({ outfile }) => `${outfile} (${(statSync(outfile).size / 1024).toFixed(0)} KiB)`);
+console.log(`built ${sizes.join(', ')} in ${Math.round(performance.now() - started)} ms`);

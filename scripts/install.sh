@@ -1,15 +1,17 @@
 #!/bin/sh
 # Installs the codex-dbg standalone binary for this machine:
-#   curl -fsSL <release-url>/install.sh | sh
-# Downloads codex-dbg-<os>-<arch> and SHA256SUMS from the release, checks the checksum, and installs the
-# binary as codex-dbg into ~/.local/bin. Nothing is left half-installed: the binary is moved into place only
-# after it has been verified.
+#   curl -fsSL https://github.com/codex-dbg/codex-dbg/releases/latest/download/install.sh | sh
+# Downloads the archive codex-dbg-<os>-<arch>.tar.gz and SHA256SUMS from the release, checks the archive's
+# checksum, unpacks it, and installs the binary as codex-dbg into ~/.local/bin. Nothing is left
+# half-installed: the binary is moved into place only after it has been verified.
 #   CODEX_DBG_DOWNLOAD_URL   where the release files are (default: the latest GitHub release)
 #   CODEX_DBG_INSTALL_DIR    where to install (default: ~/.local/bin)
 #   CODEX_DBG_PLATFORM       skip detection, e.g. linux-arm64 (for testing)
 set -eu
 
-base_url=${CODEX_DBG_DOWNLOAD_URL:-https://github.com/codex-dbg/codex-dbg/releases/latest/download}
+# The GitHub repository the releases come from ("owner/name"; replace it if the project lives elsewhere).
+repo=codex-dbg/codex-dbg
+base_url=${CODEX_DBG_DOWNLOAD_URL:-https://github.com/$repo/releases/latest/download}
 install_dir=${CODEX_DBG_INSTALL_DIR:-$HOME/.local/bin}
 
 fail() {
@@ -37,7 +39,8 @@ case "$platform" in
   linux-x64 | linux-arm64 | macos-x64 | macos-arm64) ;;
   *) fail "no codex-dbg binary for this platform ($platform); binaries exist for linux-x64, linux-arm64, macos-x64, macos-arm64 and win-x64" ;;
 esac
-file="codex-dbg-$platform"
+binary="codex-dbg-$platform"
+archive="$binary.tar.gz"
 
 if command -v curl >/dev/null 2>&1; then
   fetch() { curl -fsSL -o "$2" "$1"; }
@@ -53,24 +56,29 @@ elif command -v shasum >/dev/null 2>&1; then
 else
   fail "needs sha256sum or shasum to check the download"
 fi
+command -v tar >/dev/null 2>&1 || fail "needs tar to unpack the download"
 
 tmp=$(mktemp -d 2>/dev/null || mktemp -d -t codex-dbg)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-echo "codex-dbg install: downloading $file from $base_url"
-fetch "$base_url/$file" "$tmp/$file" || fail "download of $base_url/$file failed"
+echo "codex-dbg install: downloading $archive from $base_url"
+fetch "$base_url/$archive" "$tmp/$archive" || fail "download of $base_url/$archive failed"
 fetch "$base_url/SHA256SUMS" "$tmp/SHA256SUMS" || fail "download of $base_url/SHA256SUMS failed"
 
-expected=$(awk -v f="$file" '$2 == f { print $1 }' "$tmp/SHA256SUMS")
-[ -n "$expected" ] || fail "SHA256SUMS has no line for $file"
-actual=$(sha256 "$tmp/$file")
-[ "$actual" = "$expected" ] || fail "checksum mismatch for $file: expected $expected, got $actual; nothing was installed"
+expected=$(awk -v f="$archive" '$2 == f { print $1 }' "$tmp/SHA256SUMS")
+[ -n "$expected" ] || fail "SHA256SUMS has no line for $archive"
+actual=$(sha256 "$tmp/$archive")
+[ "$actual" = "$expected" ] || fail "checksum mismatch for $archive: expected $expected, got $actual; nothing was installed"
 echo "codex-dbg install: checksum ok ($actual)"
 
+mkdir "$tmp/unpacked"
+tar -xzf "$tmp/$archive" -C "$tmp/unpacked" "$binary" 2>/dev/null || fail "$archive does not hold $binary; nothing was installed"
+[ -f "$tmp/unpacked/$binary" ] || fail "$archive does not hold $binary; nothing was installed"
+
 mkdir -p "$install_dir" || fail "cannot create $install_dir"
-chmod 755 "$tmp/$file"
+chmod 755 "$tmp/unpacked/$binary"
 # Copy beside the target, then rename: the old binary is replaced in one step or not at all.
-cp "$tmp/$file" "$install_dir/.codex-dbg.installing" || fail "cannot write to $install_dir"
+cp "$tmp/unpacked/$binary" "$install_dir/.codex-dbg.installing" || fail "cannot write to $install_dir"
 mv -f "$install_dir/.codex-dbg.installing" "$install_dir/codex-dbg" || { rm -f "$install_dir/.codex-dbg.installing"; fail "cannot install into $install_dir"; }
 echo "codex-dbg install: installed $install_dir/codex-dbg ($("$install_dir/codex-dbg" --version 2>/dev/null || echo 'version unknown'))"
 case ":$PATH:" in

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The program's entry: run the command line and exit with its code. Everything else is in src/cli/.
+// First, before any module reads the environment: under Deno, a missing permission is one line.
+import './cli/deno-permissions.ts';
 import { main } from './cli/main.ts';
 import { reportError } from './cli/lifecycle.ts';
 

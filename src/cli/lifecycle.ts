@@ -3,6 +3,7 @@
 // reaches the user as one line with its code (and the server's stderr tail), and becomes the exit code.
 import { RpcError, toDbgError, type DbgError } from '../core/errors.ts';
 import { rpcErrorText } from '../codex/rpc-errors.ts';
+import { denoPermissionError } from './deno-permissions.ts';
 
 interface Cleanup {
   what: string;
@@ -47,7 +48,9 @@ export function errorMessage(error: DbgError, debug: boolean): string {
 }
 
 /** One clear line on stderr (then its details, such as the server's stderr tail); the stack only with --debug. */
-export function reportError(error: unknown, debug: boolean, exitCode?: number): number {
+export function reportError(reported: unknown, debug: boolean, exitCode?: number): number {
+  // Under Deno, a permission refused anywhere (also wrapped in another error) is the line naming the flag.
+  const error = denoPermissionError(reported) ?? reported;
   const dbgError = toDbgError(error);
   const lines = [`codex-dbg: error [${dbgError.code}]: ${errorMessage(dbgError, debug)}`, ...dbgError.details];
   if (debug && error instanceof Error && error.stack) lines.push(error.stack);

@@ -1,11 +1,9 @@
 // Turns `--plugin` arguments into plugin objects: a built-in name, a file (.ts .mts .cts .js .mjs .cjs), or
-// an installed npm package. A file that imports "codex-dbg" gets that import pointed at the running
-// program's own API (inside the standalone binary there is no node_modules to find it in), and a .ts file
-// is transpiled with esbuild where the runtime cannot strip types itself (Node < 22.18).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+// an installed npm package, checked against the plugin contract. How a plugin's modules find "codex-dbg"
+// and how TypeScript loads is src/plugins/module-hooks.ts.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as v from 'valibot';
 import { DbgError } from '../core/errors.ts';
@@ -13,6 +11,7 @@ import { describeIssues } from '../core/messages.ts';
 import { checkHandlerKeys } from './check.ts';
 import type { OptionValue, Plugin, PluginFactory } from './contract.ts';
 import type { LoadedPlugin } from './host.ts';
+import { enablePluginModules } from './module-hooks.ts';
 import { validateOptions, type PluginSpec } from './options.ts';
 
 export interface LoaderOptions {
@@ -25,7 +24,6 @@ export interface LoaderOptions {
 }
 
 const PLUGIN_FILE = /\.(?:[cm]?ts|[cm]?js)$/;
-const API_KEY = Symbol.for('codex-dbg.api');
 
 const PluginShape = v.looseObject({
   name: v.pipe(v.string('"name" must be a string'), v.minLength(1, '"name" must not be empty')),
@@ -98,68 +96,12 @@ function defaultExport(module: unknown, ref: string): unknown {
   return value && typeof value === 'object' && 'default' in value && !('name' in value) ? (value as { default: unknown }).default : value;
 }
 
-export function runtimeStripsTypes(): boolean {
-  if ('Deno' in globalThis || process.versions.bun) return true;
-  const features = process.features as { typescript?: string | false };
-  return Boolean(features.typescript);
-}
-
 async function importPluginFile(path: string, api: Record<string, unknown>): Promise<unknown> {
-  const source = readFileSync(path, 'utf8');
-  const isTypeScript = /\.[cm]?ts$/.test(path);
-  const importsApi = /(['"])codex-dbg\1/.test(source);
-  const mustTranspile = isTypeScript && !runtimeStripsTypes();
-  const url = (p: string) => pathToFileURL(p).href;
+  enablePluginModules(api);
   try {
-    if (!importsApi && !mustTranspile) return await import(url(path));
-    let code = mustTranspile ? await transpile(source, path) : source;
-    const shims = importsApi ? writeApiShims(api) : undefined;
-    if (shims) {
-      code = code
-        .replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])codex-dbg\2/g, (_m, head) => `${head}${JSON.stringify(url(shims.esm))}`)
-        .replace(/\brequire\s*\(\s*(['"])codex-dbg\1\s*\)/g, () => `require(${JSON.stringify(shims.cjs)})`);
-    }
-    // Beside the original, so its own relative imports still resolve; removed once imported.
-    const extension = mustTranspile ? (path.endsWith('.cts') ? '.cjs' : '.mjs') : extname(path);
-    const copy = join(dirname(path), `.${basename(path)}.codex-dbg-${process.pid}-${Date.now()}${extension}`);
-    writeFileSync(copy, code);
-    try {
-      return await import(url(copy));
-    } finally {
-      rmSync(copy, { force: true });
-      if (shims) rmSync(shims.dir, { recursive: true, force: true });
-    }
+    return await import(pathToFileURL(path).href);
   } catch (error) {
     if (error instanceof DbgError) throw error;
-    throw new DbgError('E_PLUGIN', `plugin file ${path} failed to load: ${(error as Error).message}`, { cause: error });
+    throw new DbgError('E_PLUGIN', `plugin file ${path} failed to load: ${String((error as Error).message).split('\n')[0]}`, { cause: error });
   }
-}
-
-/** Two tiny modules that hand out the running program's API from a global, for ESM and for CommonJS. */
-function writeApiShims(api: Record<string, unknown>): { dir: string; esm: string; cjs: string } {
-  (globalThis as Record<symbol, unknown>)[API_KEY] = api;
-  const dir = mkdtempSync(join(tmpdir(), 'codex-dbg-api-'));
-  const get = 'globalThis[Symbol.for("codex-dbg.api")]';
-  const names = Object.keys(api).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
-  const esm = join(dir, 'api.mjs');
-  const cjs = join(dir, 'api.cjs');
-  writeFileSync(esm, `const api = ${get};\n${names.map((n) => `export const ${n} = api.${n};`).join('\n')}\nexport default api;\n`);
-  writeFileSync(cjs, `module.exports = ${get};\n`);
-  return { dir, esm, cjs };
-}
-
-async function transpile(source: string, path: string): Promise<string> {
-  let esbuild: { transform(code: string, options: object): Promise<{ code: string }> };
-  try {
-    const name = 'esbuild';
-    esbuild = await import(name);
-  } catch {
-    throw new DbgError(
-      'E_PLUGIN',
-      `plugin file ${path} is TypeScript, and Node ${process.versions.node} cannot strip types: install esbuild (npm i esbuild), use Node >= 22.18, Deno or Bun, or write the plugin as .mjs`,
-    );
-  }
-  const format = /\.cts$/.test(path) ? 'cjs' : 'esm';
-  const result = await esbuild.transform(source, { loader: 'ts', format, sourcefile: path, target: 'node20' });
-  return result.code;
 }

@@ -6,12 +6,16 @@ import { x } from 'tinyexec';
 import { afterAll, describe, expect, test } from 'vitest';
 import { TARGETS } from '../../scripts/targets.mjs';
 import { checkBinary } from '../../scripts/check-bin.mjs';
-import { BINARY, RUNTIMES, haveBinary } from '../helpers/runtimes.ts';
+import { BINARY, haveBinary, RUNTIMES as ALL_RUNTIMES } from '../helpers/runtimes.ts';
 import { ROOT, makeWorld, removeTempDirs, tempDir } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
 const PACKAGE_VERSION = (await import('../../package.json', { with: { type: 'json' } })).default.version;
+// The npm bundle on Node runs this session in the other end-to-end files.
+const RUNTIMES = ALL_RUNTIMES.filter((runtime) => ['standalone binary', 'deno', 'bun'].includes(runtime.name)).map(
+  (runtime) => [runtime.name, runtime.command] as [string, string[]],
+);
 
 async function session(command: string[]) {
   const world = await makeWorld({ steps: [{ command: 'touch by-policy.txt' }, { command: 'touch by-user-plugin.txt' }, { text: 'both done' }] });
