@@ -6,14 +6,15 @@ import type { CloseInfo, Transport } from '../core/transport.ts';
 import type { Capabilities } from '../codex/protocol.ts';
 import { Session, type ClientInfo, type ThreadParams } from '../codex/session.ts';
 import type { PluginHost } from '../plugins/host.ts';
-import type { Recorder } from '../recording/recorder.ts';
+import type { RecordSink } from '../recording/recorder.ts';
 import type { Output } from './output.ts';
 
 export interface LiveOptions {
   transport: Transport;
   host: PluginHost;
   output: Output;
-  recorder?: Recorder;
+  /** Where the session's record goes: the --record file, the inspector (--ui), or both. */
+  recorder?: RecordSink;
   requestTimeoutMs: number;
   clientInfo: ClientInfo;
   /** Capabilities before the plugins add theirs. */
@@ -38,7 +39,7 @@ export async function connect(options: LiveOptions): Promise<Live> {
     onServerRequest: (request) => host.answer(request),
     onNotification: (notification) => session?.handleNotification(notification),
     onTraffic: (entry: TrafficEntry) => {
-      recorder?.message(entry.direction, entry.message);
+      recorder?.message(entry.direction, entry.message, entry.line);
       const text = host.observe(entry);
       // stdout is backed up: stop reading until it drains, so the server waits instead of us buffering.
       if (text !== undefined && !output.stdout(text)) {

@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.ts';
 import { execCommand } from './commands/exec.ts';
 import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
+import { viewCommand } from './commands/view.ts';
 import { usageError } from '../core/errors.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './lifecycle.ts';
@@ -36,6 +37,9 @@ function buildCli() {
     .option('--no-experimental-api', 'do not ask for the experimental API (test the stable surface)')
     .option('--server-log', "show the server's stderr live (it is always kept for diagnosis)")
     .option('--no-color', 'no colours (also when NO_COLOR is set or output is not a terminal)')
+    .option('--ui', 'serve the inspector, a local web page of this session (timeline, conversation, answers); prints its URL')
+    .option('--open', 'open the inspector in a browser (implies --ui)')
+    .option('--ui-secrets', 'show tokens and keys in the inspector page (redacted by default)')
     .option('--debug', 'show stack traces for errors')
     .option('-v, --version', 'print the version');
 
@@ -45,6 +49,7 @@ function buildCli() {
     .option('--turn-timeout <seconds>', 'give up on the turn after this many seconds (exit 4)');
   cli.command('call <method> [json-params]', 'send one client request and print its result as JSON');
   cli.command('demo', 'see the whole flow offline in one command: streaming, an approval, a diff, attestation');
+  cli.command('view <recording>', 'open a --record file in the inspector page (with --open, in a browser); Ctrl-C stops it');
   cli.command('replay <recording>', "play a --record file through the plugins, no codex needed; exit 1 if any answer differs from the recording's");
   // cac prints "(default: true)" for --no-* flags; that only confuses.
   cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
@@ -80,11 +85,15 @@ export async function main(rawArgv: string[]): Promise<number> {
       const prompt = String(parsed.args[0]);
       return await execCommand(prompt === STDIN_ARG ? '-' : prompt, options, { turnTimeout });
     }
+    if (name === 'view') return await viewCommand(String(parsed.args[0]), options);
+    if (options.ui && (name === 'call' || name === 'demo' || name === 'replay')) {
+      throw usageError(`--ui works with the interactive session, exec and view, not with ${name}`);
+    }
     if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
     if (name === 'demo') return await demoCommand(options);
     if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
     if (parsed.args.length > 0) {
-      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo; a prompt for the interactive session goes on stdin)`);
+      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, view, replay, demo; a prompt for the interactive session goes on stdin)`);
     }
     return await interactiveCommand(options);
   } catch (error) {

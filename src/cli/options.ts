@@ -29,6 +29,11 @@ export interface CommonOptions {
   record?: string;
   recordSecrets: boolean;
   scriptedModel?: string;
+  /** --ui: serve the inspector page for this session; --open: and open it in a browser. */
+  ui: boolean;
+  open: boolean;
+  /** --ui-secrets: show tokens and keys in the page (redacted by default). */
+  uiSecrets: boolean;
   debug: boolean;
 }
 
@@ -70,6 +75,7 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
   }
   const plugins = list(raw.plugin).map(parsePluginArg);
   if (raw.autoApprove) plugins.push({ ref: 'auto-approve', options: {} });
+  if (plugins.some((spec) => spec.ref === 'ui') && !raw.ui) throw usageError('--plugin ui answers from the inspector page: add --ui');
   const format = raw.finalOnly ? 'final' : stringFlag('--format', raw.format);
   if (raw.finalOnly && raw.format !== undefined && raw.format !== 'final') {
     throw usageError('--final-only is --format final; give one or the other');
@@ -96,6 +102,9 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
     record: stringFlag('--record', raw.record),
     recordSecrets: Boolean(raw.recordSecrets),
     scriptedModel: stringFlag('--scripted-model', raw.scriptedModel),
+    ui: Boolean(raw.ui) || Boolean(raw.open),
+    open: Boolean(raw.open),
+    uiSecrets: Boolean(raw.uiSecrets),
     debug: Boolean(raw.debug),
   };
 }

@@ -10,12 +10,13 @@ import { PluginHost, type LoadedPlugin, type Prompter } from '../plugins/host.ts
 import { loadPlugin, loadPlugins } from '../plugins/loader.ts';
 import { readPluginsConfig } from '../plugins/options.ts';
 import { builtinFormatters, builtinPlugins } from '../plugins/builtin/index.ts';
-import { Recorder } from '../recording/recorder.ts';
+import { Recorder, teeSinks, type RecordSink } from '../recording/recorder.ts';
 import { readScriptFile, startScriptedWorld, type ScriptedWorld } from '../scripted/world.ts';
 import { locateCodex, type CodexLocation } from '../transports/locate-codex.ts';
 import { ChildProcessTransport } from '../transports/stdio.ts';
 import { VERSION } from '../version.ts';
 import { connect, type Live } from './connect.ts';
+import { attachSession, openLiveInspector, withUiPlugin, type LiveInspector } from './inspector.ts';
 import type { Scope } from './lifecycle.ts';
 import { threadParams, type CommonOptions } from './options.ts';
 import { Output } from './output.ts';
@@ -43,11 +44,15 @@ export interface PluginSet {
   formatter?: LoadedPlugin;
 }
 
-/** Loads the --plugin list and the formatter (`defaultFormat` unless --format says otherwise; none when undefined). */
-export async function loadPluginSet(options: CommonOptions, defaultFormat: string | undefined): Promise<PluginSet> {
+/**
+ * Loads the --plugin list and the formatter (`defaultFormat` unless --format says otherwise; none when undefined).
+ * With the inspector, its `ui` plugin joins the list.
+ */
+export async function loadPluginSet(options: CommonOptions, defaultFormat: string | undefined, inspector?: LiveInspector): Promise<PluginSet> {
   const config = options.pluginsConfig ? readPluginsConfig(options.pluginsConfig) : undefined;
-  const loaderOptions = { builtins: builtinPlugins, config, api: api as Record<string, unknown> };
-  const plugins = await loadPlugins(options.plugins, loaderOptions);
+  const ui = withUiPlugin(options.plugins, inspector, options.handlerTimeout);
+  const loaderOptions = { builtins: { ...builtinPlugins, ...ui.builtins }, config, api: api as Record<string, unknown> };
+  const plugins = await loadPlugins(ui.plugins, loaderOptions);
   const name = options.format ?? defaultFormat;
   if (!name) return { plugins };
   const formatter = plugins.find(({ plugin }) => plugin.name === name) ?? (await loadPlugin({ ref: name, options: {} }, loaderOptions));
@@ -67,7 +72,7 @@ export function openRecorder(scope: Scope, options: CommonOptions): Recorder | u
 export interface HostSetup {
   output: Output;
   color: Colors;
-  recorder?: Recorder;
+  recorder?: RecordSink;
   prompter?: Prompter;
 }
 
@@ -90,7 +95,7 @@ export async function startPlugins(scope: Scope, set: PluginSet, options: Common
 }
 
 /** The scripted model and throwaway CODEX_HOME that --scripted-model asks for, removed at the end. */
-export async function startScriptedModel(scope: Scope, options: CommonOptions, recorder?: Recorder): Promise<ScriptedWorld | undefined> {
+export async function startScriptedModel(scope: Scope, options: CommonOptions, recorder?: RecordSink): Promise<ScriptedWorld | undefined> {
   if (!options.scriptedModel) return undefined;
   const script = readScriptFile(options.scriptedModel);
   const world = await startScriptedWorld(script);
@@ -102,7 +107,7 @@ export async function startScriptedModel(scope: Scope, options: CommonOptions, r
 export interface ServerSetup {
   host: PluginHost;
   output: Output;
-  recorder?: Recorder;
+  recorder?: RecordSink;
   codex: CodexLocation;
   /** Points codex at a scripted model (its -c overrides and environment). */
   world?: ScriptedWorld;
@@ -154,20 +159,25 @@ export interface SessionSetup {
 export interface Started {
   color: Colors;
   host: PluginHost;
-  recorder?: Recorder;
+  recorder?: RecordSink;
   live: Live;
+  /** The inspector page, with --ui. */
+  inspector?: LiveInspector;
 }
 
 /** Every step after output, in order, for a command that talks to a server: exec, call, the interactive session. */
 export async function startSession(scope: Scope, options: CommonOptions, setup: SessionSetup): Promise<Started> {
   const { output } = setup;
   const color = useColor(options);
-  const set = await loadPluginSet(options, setup.defaultFormat);
   const codex = locateCodex({ codexBin: options.codexBin });
-  const recorder = openRecorder(scope, options);
+  const inspector = await openLiveInspector(scope, options, output);
+  const set = await loadPluginSet(options, setup.defaultFormat, inspector);
+  // The session's record goes to the --record file and to the inspector alike.
+  const recorder = teeSinks(openRecorder(scope, options), inspector?.feed);
   recorder?.event('codex', { path: codex.path, source: codex.source });
   const host = await startPlugins(scope, set, options, { output, color, recorder, prompter: setup.prompter });
   const world = await startScriptedModel(scope, options, recorder);
   const live = await startServer(scope, options, { host, output, recorder, codex, world });
-  return { color, host, recorder, live };
+  attachSession(inspector, live);
+  return { color, host, recorder, live, inspector };
 }

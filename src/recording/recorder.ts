@@ -35,7 +35,28 @@ export function redact(value: unknown): unknown {
   return out;
 }
 
-export class Recorder {
+/**
+ * Where a session's record goes as it happens: a recording file, the inspector, or both. `line` is the
+ * message's text as it crossed the wire, when known (saves serialising it again).
+ */
+export interface RecordSink {
+  message(dir: 'in' | 'out', message: unknown, line?: string): void;
+  stderr(line: string): void;
+  event(event: string, detail?: Record<string, unknown>): void;
+}
+
+/** One sink that passes everything to each of the given ones (undefined when there is none). */
+export function teeSinks(...sinks: (RecordSink | undefined)[]): RecordSink | undefined {
+  const present = sinks.filter((sink): sink is RecordSink => sink !== undefined);
+  if (present.length <= 1) return present[0];
+  return {
+    message: (dir, message, line) => present.forEach((sink) => sink.message(dir, message, line)),
+    stderr: (line) => present.forEach((sink) => sink.stderr(line)),
+    event: (event, detail) => present.forEach((sink) => sink.event(event, detail)),
+  };
+}
+
+export class Recorder implements RecordSink {
   private fd: number | undefined;
   private readonly startedAt = performance.now();
 

@@ -10,6 +10,7 @@ import { LineQueue } from '../line-queue.ts';
 import { reportError, runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
 import { terminalPrompter } from '../prompter.ts';
+import { holdWhilePageOpen } from '../inspector.ts';
 import { openOutput, startSession } from '../setup.ts';
 import { watchSignals } from '../signals.ts';
 
@@ -30,7 +31,7 @@ export function execCommand(promptArg: string, options: CommonOptions, execOptio
     readline?.on('line', (line) => lines.push(line));
     scope.defer('close the terminal', () => readline?.close());
     const signals = watchSignals(scope, output, { interactive, readline });
-    const { live } = await startSession(scope, options, {
+    const { live, inspector } = await startSession(scope, options, {
       output,
       defaultFormat: 'final',
       prompter: interactive ? terminalPrompter(lines, output) : undefined,
@@ -49,13 +50,20 @@ export function execCommand(promptArg: string, options: CommonOptions, execOptio
     const outcome: Turn | DbgError | 'timeout' | number = await Promise.race([turn.done, serverGone, timedOut, signals.stop]);
     clearTimeout(timer);
     if (typeof outcome === 'number') return outcome;
-    if (outcome instanceof DbgError) return reportError(outcome, options.debug);
-    if (outcome === 'timeout') {
-      await session.interrupt().catch(() => undefined);
-      return reportError(new DbgError('E_TIMEOUT', `the turn did not complete within --turn-timeout ${execOptions.turnTimeout} s`), options.debug);
+    const code = await finish(outcome);
+    // With --ui, what the turn did stays in view until the page is closed.
+    await holdWhilePageOpen(inspector, output, signals.stop);
+    return code;
+
+    async function finish(outcome: Turn | DbgError | 'timeout'): Promise<number> {
+      if (outcome instanceof DbgError) return reportError(outcome, options.debug);
+      if (outcome === 'timeout') {
+        await session.interrupt().catch(() => undefined);
+        return reportError(new DbgError('E_TIMEOUT', `the turn did not complete within --turn-timeout ${execOptions.turnTimeout} s`), options.debug);
+      }
+      if (outcome.status === 'completed') return ExitCode.ok;
+      output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
+      return ExitCode.failure;
     }
-    if (outcome.status === 'completed') return ExitCode.ok;
-    output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
-    return ExitCode.failure;
   });
 }
