@@ -74,7 +74,7 @@ export class Timeline<Locator> {
   readonly columns = new Columns();
   /** Requests waiting for their reply, by "<dir>:<id>". */
   private readonly waiting = new Map<string, number>();
-  private readonly cache = new Map<string, { rows: number[]; upTo: number }>();
+  private readonly cache = new Map<string, { rows: number[]; upTo: number; recheckFrom: number }>();
 
   constructor(
     readonly bodies: Bodies<Locator>,
@@ -214,13 +214,14 @@ export class Timeline<Locator> {
     const key = queryKey(query);
     let entry = this.cache.get(key);
     if (!entry) {
-      entry = { rows: [], upTo: this.base };
+      entry = { rows: [], upTo: this.base, recheckFrom: this.base };
       this.cache.set(key, entry);
       // A handful of queries is what one person's page asks for; forget the oldest.
       if (this.cache.size > 8) this.cache.delete(this.cache.keys().next().value as string);
     }
-    // Rows still waiting for a reply can change (status, latency, who answered): look at them again.
-    const from = Math.max(this.base, Math.min(entry.upTo, Math.max(this.oldestWaiting(), entry.upTo - RECHECK_ROWS)));
+    // Rows that were still waiting for a reply at the last look may have changed since (status, latency,
+    // who answered): look at them again.
+    const from = Math.max(this.base, Math.min(entry.upTo, Math.max(entry.recheckFrom, entry.upTo - RECHECK_ROWS)));
     if (from < entry.upTo) {
       let keep = entry.rows.length;
       while (keep > 0 && entry.rows[keep - 1] >= from) keep--;
@@ -228,6 +229,7 @@ export class Timeline<Locator> {
     }
     const to = this.count;
     entry.upTo = to;
+    entry.recheckFrom = this.oldestWaiting();
     const match = this.matcher(query);
     if (query.words.length === 0) {
       for (let row = from; row < to; row++) if (match(row)) entry.rows.push(row);
