@@ -61,10 +61,20 @@ const SCAN_BYTES = 4 * 1024 * 1024;
 export class FileBodies implements Bodies<FilePlace> {
   private readonly offsets: Float64Array[] = [];
   private readonly lengths: Uint32Array[] = [];
+  private rows = 0;
   private fd: number | undefined;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'r');
+  }
+
+  /** Notes the next line's place, found before the timeline reads it. */
+  append(place: FilePlace): void {
+    this.put(this.rows, place);
+  }
+
+  known(): number {
+    return this.rows;
   }
 
   put(row: number, place: FilePlace): void {
@@ -75,6 +85,7 @@ export class FileBodies implements Bodies<FilePlace> {
     }
     this.offsets[index][row & MASK] = place.offset;
     this.lengths[index][row & MASK] = place.length;
+    if (row >= this.rows) this.rows = row + 1;
   }
 
   place(row: number): FilePlace {
@@ -90,7 +101,12 @@ export class FileBodies implements Bodies<FilePlace> {
   }
 
   record(row: number): RecordLine {
-    return JSON.parse(this.text(row)) as RecordLine;
+    const text = this.text(row);
+    try {
+      return JSON.parse(text) as RecordLine;
+    } catch {
+      return { t: 0, type: 'event', event: 'unreadable', line: text.slice(0, 500) };
+    }
   }
 
   *texts(from: number, to: number): Iterable<[number, string]> {

@@ -1,16 +1,18 @@
-// Feeds a recording to the inspector: reads the file front to back in large blocks, hands each line to the
-// view with where it sits in the file (the page reads a row back from there when it shows it), and yields
-// between blocks so the first rows can be shown while the rest is still being read.
+// Feeds a recording to the inspector in two passes: first where every line is (a fast scan for newlines,
+// so any row, the last one too, can be shown at once), then each line parsed into the timeline and the
+// tree, in steps, so the page is served while it reads. The page reads a row back from its place in the file.
 //
 // This is the one file that knows how a recording is read. It reads lines itself today; when the recording
 // layer offers a streaming reader with an index (issue 18), this is the file that switches to it.
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { DbgError } from '../core/errors.ts';
 import { RECORDING_FORMAT, RECORDING_VERSION } from '../recording/recorder.ts';
 import { FileBodies, type FilePlace } from './bodies.ts';
 import { SessionView } from './session-view.ts';
 
 const BLOCK_BYTES = 4 * 1024 * 1024;
+/** Lines parsed between two looks at the page's requests. */
+const ROWS_PER_STEP = 8192;
 const NEWLINE = 10;
 
 export interface OpenedRecording {
@@ -24,7 +26,7 @@ type Loose = Record<string, any>; // biome-ignore lint: recording lines are chec
 
 /** Opens a recording, checks its header, and starts reading it into a view. */
 export async function openRecording(path: string, keepSecrets: boolean): Promise<OpenedRecording> {
-  let file: Awaited<ReturnType<typeof open>>;
+  let file: FileHandle;
   try {
     file = await open(path, 'r');
   } catch (error) {
@@ -50,7 +52,10 @@ export async function openRecording(path: string, keepSecrets: boolean): Promise
   const bodies = new FileBodies(path);
   const view = new SessionView<FilePlace>({ mode: 'recording', title: path, keepSecrets }, bodies);
   let stopped = false;
-  const done = readLines(file, headerEnd + 1, view, () => stopped).finally(() => file.close().catch(() => {}));
+  const isStopped = () => stopped;
+  const done = findLines(file, headerEnd + 1, bodies, isStopped)
+    .finally(() => file.close().catch(() => {}))
+    .then(() => readRows(view, bodies, isStopped));
   return {
     view,
     done,
@@ -61,59 +66,70 @@ export async function openRecording(path: string, keepSecrets: boolean): Promise
   };
 }
 
-async function readLines(file: Awaited<ReturnType<typeof open>>, start: number, view: SessionView<FilePlace>, stopped: () => boolean): Promise<void> {
-  let skipped = 0;
-  let position = start;
-  let carry = Buffer.alloc(0);
+/** First pass, fast: where every line is (no parsing), so the page can show any row at once. */
+async function findLines(file: FileHandle, start: number, bodies: FileBodies, stopped: () => boolean): Promise<void> {
   const block = Buffer.allocUnsafe(BLOCK_BYTES);
+  let lineStart = start;
+  let position = start;
   for (;;) {
     if (stopped()) return;
-    const { bytesRead } = await file.read(block, 0, BLOCK_BYTES, position + carry.length);
-    const data = carry.length ? Buffer.concat([carry, block.subarray(0, bytesRead)]) : block.subarray(0, bytesRead);
-    const atEnd = bytesRead === 0;
-    let lineStart = 0;
-    for (;;) {
-      let lineEnd = data.indexOf(NEWLINE, lineStart);
-      if (lineEnd < 0) {
-        if (!atEnd || lineStart >= data.length) break;
-        lineEnd = data.length; // a last line without its newline
-      }
-      if (lineEnd > lineStart && !addLine(view, data, lineStart, lineEnd, position + lineStart)) skipped++;
-      lineStart = lineEnd + 1;
+    const { bytesRead } = await file.read(block, 0, BLOCK_BYTES, position);
+    if (bytesRead === 0) break;
+    let at = block.indexOf(NEWLINE, 0);
+    while (at >= 0 && at < bytesRead) {
+      const end = position + at;
+      if (end > lineStart) bodies.append({ offset: lineStart, length: end - lineStart });
+      lineStart = end + 1;
+      at = block.indexOf(NEWLINE, at + 1);
     }
-    if (atEnd) break;
-    position += lineStart;
-    carry = Buffer.from(data.subarray(lineStart));
-    // Let the page's requests through between blocks.
+    position += bytesRead;
+  }
+  // A last line without its newline.
+  if (position > lineStart) bodies.append({ offset: lineStart, length: position - lineStart });
+}
+
+/** Second pass: each line parsed into the timeline (pairing, latency, who answered) and the tree, in order. */
+async function readRows(view: SessionView<FilePlace>, bodies: FileBodies, stopped: () => boolean): Promise<void> {
+  let skipped = 0;
+  const known = bodies.known();
+  for (let from = 0; from < known; from += ROWS_PER_STEP) {
+    if (stopped()) return;
+    for (const [row, text] of bodies.texts(from, Math.min(known, from + ROWS_PER_STEP))) {
+      if (!addLine(view, text, bodies.place(row))) skipped++;
+    }
+    // Let the page's requests through.
     await new Promise((resolve) => setImmediate(resolve));
   }
   view.end(skipped ? `${skipped} line${skipped === 1 ? '' : 's'} skipped (not a recording line)` : undefined);
 }
 
-const MESSAGE_KEY = Buffer.from('"message":');
+const MESSAGE_KEY = '"message":';
 
-/** One recording line into the view; false when it is not one. */
-function addLine(view: SessionView<FilePlace>, data: Buffer, from: number, to: number, offset: number): boolean {
-  let record: Loose;
+/** One recording line into the view (a line that is not one becomes an "unreadable" event row); false for those. */
+function addLine(view: SessionView<FilePlace>, text: string, place: FilePlace): boolean {
+  let record: Loose | undefined;
   try {
-    record = JSON.parse(data.toString('utf8', from, to));
+    record = JSON.parse(text);
   } catch {
-    return false;
+    record = undefined;
   }
-  const place = { offset, length: to - from };
-  const t = typeof record.t === 'number' ? record.t : 0;
-  if (record.type === 'message' && record.message && typeof record.message === 'object') {
-    // The message's own size: the line less its envelope ({"t":…,"type":"message","dir":…,"message": … }).
-    const at = data.indexOf(MESSAGE_KEY, from);
-    const size = at >= 0 && at < to ? to - (at + MESSAGE_KEY.length) - 1 : to - from;
-    view.addMessage(t, record.dir === 'out' ? 'out' : 'in', record.message, size, place);
-  } else if (record.type === 'stderr' && typeof record.line === 'string') {
+  const t = typeof record?.t === 'number' ? record.t : 0;
+  if (record?.type === 'message' && record.message && typeof record.message === 'object') {
+    // The message's own size: the line less its envelope ({"t":…,"type":"message","dir":…,"message": … }), all ASCII before it.
+    const at = text.indexOf(MESSAGE_KEY);
+    view.addMessage(t, record.dir === 'out' ? 'out' : 'in', record.message, at >= 0 ? place.length - (at + MESSAGE_KEY.length) - 1 : place.length, place);
+    return true;
+  }
+  if (record?.type === 'stderr' && typeof record.line === 'string') {
     view.addStderr(t, record.line, place);
-  } else if (record.type === 'event' && typeof record.event === 'string') {
-    const { t: _t, type: _type, event, ...detail } = record;
-    view.addEvent(t, event, detail, to - from, place);
-  } else {
-    return false;
+    return true;
   }
-  return true;
+  if (record?.type === 'event' && typeof record.event === 'string') {
+    const { t: _t, type: _type, event, ...detail } = record;
+    view.addEvent(t, event, detail, place.length, place);
+    return true;
+  }
+  // Keeps row numbers in step with the file's lines.
+  view.addEvent(t, 'unreadable', { line: text.slice(0, 200) }, place.length, place);
+  return false;
 }

@@ -122,6 +122,7 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
     const timeline = view.timeline;
     return {
       count: timeline.count,
+      known: timeline.known,
       base: timeline.base,
       feeding: view.feeding,
       endedWith: view.endedWith,
@@ -160,14 +161,14 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
     'GET /api/rows': async (_request, response, url) => {
       const timeline = view.timeline;
       const found = await timeline.find(queryOf(url));
-      const total = found ? found.length : timeline.count - timeline.base;
+      const total = found ? found.length : timeline.known - timeline.base;
       const n = Math.min(intParam(url, 'n', 100), MAX_PAGE_ROWS);
       const from = url.searchParams.get('tail') === '1' ? Math.max(0, total - n) : Math.min(intParam(url, 'from', 0), total);
       const rows = [];
       for (let position = from; position < Math.min(total, from + n); position++) {
         rows.push(timeline.view(found ? found[position] : timeline.base + position, keepSecrets));
       }
-      json(response, { total, from, rows, count: timeline.count });
+      json(response, { total, from, rows, count: timeline.count, known: timeline.known });
     },
     'GET /api/position': async (_request, response, url) => {
       // Where a row sits in a filtered list (for jumping from the tree): the first match at or after it.
@@ -179,7 +180,7 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
     },
     'GET /api/row': (_request, response, url) => {
       const row = intParam(url, 'n', 0);
-      if (!view.timeline.columns.has(row)) throw new HttpError(404, `no row ${row}`);
+      if (row < view.timeline.base || row >= view.timeline.known) throw new HttpError(404, `no row ${row}`);
       json(response, { row: view.timeline.view(row, keepSecrets), record: view.timeline.record(row, keepSecrets) });
     },
     'GET /api/tree': (_request, response) => json(response, safe(view.conversation.snapshot())),
@@ -206,9 +207,9 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
       // A recording header first: the export opens in `codex-dbg view` and `replay` like any recording.
       const header = { type: 'header', format: RECORDING_FORMAT, version: RECORDING_VERSION, startedAt: new Date().toISOString(), codexDbg: options.version, redacted: !keepSecrets };
       let chunk = `${JSON.stringify(header)}\n`;
-      const rows = found ?? range(timeline.base, timeline.count);
+      const rows = found ?? range(timeline.base, timeline.known);
       for (const row of rows) {
-        if (!timeline.columns.has(row)) continue;
+        if (row < timeline.base) continue;
         chunk += `${JSON.stringify(timeline.record(row, keepSecrets))}\n`;
         if (chunk.length > 65536) {
           if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));

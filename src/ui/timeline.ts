@@ -2,7 +2,7 @@
 // own events) as numbered rows, fed in order by a live session or a recording. A request and its reply are
 // paired (latency on both), a server request learns who answered it, and queries are answered from the
 // columns (cached, and extended as rows arrive) so a million rows can be filtered without a page holding them.
-import { classify, type Message } from '../core/messages.ts';
+import { classify } from '../core/messages.ts';
 import { redact, type RecordLine } from '../recording/recorder.ts';
 import { Columns, type Lane, type RowKind } from './columns.ts';
 import { isEverything, queryKey, type Query } from './query.ts';
@@ -16,6 +16,8 @@ export interface Bodies<Locator> {
   texts(from: number, to: number): Iterable<[row: number, text: string]>;
   /** Forgets rows below `base`. */
   drop(base: number): void;
+  /** Rows whose place is known before the timeline has read them (a recording's lines); none by default. */
+  known?(): number;
 }
 
 /** What the page shows for one row. */
@@ -70,6 +72,30 @@ function ownDuration(message: Loose): number | undefined {
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 const LOG_LEVEL = /\b(ERROR|WARN|INFO|DEBUG|TRACE)\b/;
 
+/** What a message says about itself, before any pairing. */
+function messageFacts(message: Loose) {
+  const decoded = classify(message);
+  const kind: RowKind = decoded.ok ? decoded.value.kind : 'error';
+  const method = typeof message.method === 'string' ? message.method : undefined;
+  return {
+    kind,
+    method,
+    id: message.id === undefined || message.id === null ? undefined : String(message.id),
+    thread: threadOf(message),
+    status: kind === 'request' ? 'pending' : kind === 'response' ? 'ok' : kind === 'error' ? 'error' : statusOf(message),
+    error: kind === 'error' || !decoded.ok || method === 'error' || (method === 'turn/completed' && message.params?.turn?.status === 'failed'),
+    own: kind === 'notification' ? ownDuration(message) : undefined,
+  };
+}
+
+function stderrLevel(line: string): string | undefined {
+  return LOG_LEVEL.exec(line.replace(ANSI, ''))?.[1];
+}
+
+function eventFailed(event: string, detail: Loose): boolean {
+  return event === 'problem' || event === 'unreadable' || (event === 'server-exit' && detail.reason !== 'stopped' && detail.code !== 0);
+}
+
 export class Timeline<Locator> {
   readonly columns = new Columns();
   /** Requests waiting for their reply, by "<dir>:<id>". */
@@ -90,41 +116,33 @@ export class Timeline<Locator> {
     return this.columns.base;
   }
 
+  /** Rows there are: those read, and those a recording has found but not read yet (shown, not yet filterable). */
+  get known(): number {
+    return Math.max(this.count, this.bodies.known?.() ?? 0);
+  }
+
   addMessage(t: number, dir: 'in' | 'out', message: unknown, size: number, locator: Locator): number {
-    const decoded = classify(message);
     const m = message as Loose;
-    const kind: RowKind = decoded.ok ? decoded.value.kind : 'error';
-    const id = m.id === undefined || m.id === null ? undefined : String(m.id);
-    const replyTo = kind === 'response' || kind === 'error' ? this.waiting.get(`${dir === 'in' ? 'out' : 'in'}:${id}`) : undefined;
+    const facts = messageFacts(m);
+    const { kind, id } = facts;
+    const replyKey = `${dir === 'in' ? 'out' : 'in'}:${id}`;
+    const replyTo = kind === 'response' || kind === 'error' ? this.waiting.get(replyKey) : undefined;
     const request = replyTo !== undefined && this.columns.has(replyTo) ? replyTo : undefined;
     const columns = this.columns;
-    const method = typeof m.method === 'string' ? m.method : request !== undefined ? columns.methods.value(columns.methodNumber(request)) : undefined;
-    const isError = kind === 'error' || !decoded.ok || m.method === 'error' || (m.method === 'turn/completed' && m.params?.turn?.status === 'failed');
-    const row = columns.push({
-      t,
-      lane: 'rpc',
-      dir,
-      kind,
-      error: isError,
-      method,
-      id,
-      thread: threadOf(m),
-      status: kind === 'request' ? 'pending' : kind === 'response' ? 'ok' : kind === 'error' ? 'error' : statusOf(m),
-      size,
-    });
+    const method = facts.method ?? (request !== undefined ? columns.methods.value(columns.methodNumber(request)) : undefined);
+    const row = columns.push({ t, lane: 'rpc', dir, kind, error: facts.error, method, id, thread: facts.thread, status: facts.status, size });
     this.bodies.put(row, locator);
     if (kind === 'request') this.waiting.set(`${dir}:${id}`, row);
-    if (replyTo !== undefined) this.waiting.delete(`${dir === 'in' ? 'out' : 'in'}:${id}`);
+    if (replyTo !== undefined) this.waiting.delete(replyKey);
     if (request !== undefined) this.pairUp(request, row, kind === 'error');
-    const own = kind === 'notification' ? ownDuration(m) : undefined;
-    if (own !== undefined) columns.setDur(row, own);
-    if (m.method === 'serverRequest/resolved') this.resolvedElsewhere(m.params?.requestId);
+    if (facts.own !== undefined) columns.setDur(row, facts.own);
+    if (facts.method === 'serverRequest/resolved') this.resolvedElsewhere(m.params?.requestId);
     this.trim();
     return row;
   }
 
   addStderr(t: number, line: string, locator: Locator): number {
-    const level = LOG_LEVEL.exec(line.replace(ANSI, ''))?.[1];
+    const level = stderrLevel(line);
     const row = this.columns.push({ t, lane: 'stderr', kind: 'stderr', error: level === 'ERROR', status: level?.toLowerCase(), size: line.length });
     this.bodies.put(row, locator);
     this.trim();
@@ -132,8 +150,7 @@ export class Timeline<Locator> {
   }
 
   addEvent(t: number, event: string, detail: Loose, size: number, locator: Locator): number {
-    const failed = event === 'problem' || (event === 'server-exit' && detail.reason !== 'stopped' && detail.code !== 0);
-    const row = this.columns.push({ t, lane: 'event', kind: 'event', error: failed, method: event, size });
+    const row = this.columns.push({ t, lane: 'event', kind: 'event', error: eventFailed(event, detail), method: event, size });
     this.bodies.put(row, locator);
     if (event === 'answered' && detail.id !== undefined) {
       const request = this.waiting.get(`in:${detail.id}`);
@@ -184,11 +201,11 @@ export class Timeline<Locator> {
   }
 
   view(row: number, keepSecrets: boolean): RowView {
+    if (row >= this.count) return this.unreadView(row, keepSecrets);
     const c = this.columns;
     const record = this.record(row, keepSecrets);
     const dur = c.dur(row);
     const pair = c.pair(row);
-    const text = record.type === 'message' ? JSON.stringify((record.message as Message & { params?: unknown }).params ?? (record.message as Loose).result ?? (record.message as Loose).error ?? '') : record.type === 'stderr' ? record.line.replace(ANSI, '') : eventText(record);
     return {
       n: row,
       t: c.t(row),
@@ -204,8 +221,25 @@ export class Timeline<Locator> {
       pair: pair >= 0 ? pair : undefined,
       size: c.size(row),
       error: c.error(row),
-      preview: text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text,
+      preview: previewOf(record),
     };
+  }
+
+  /** A row of a recording not read into the columns yet: what its own line says (no pairing yet). */
+  private unreadView(row: number, keepSecrets: boolean): RowView {
+    const record = this.record(row, keepSecrets);
+    const view = { n: row, t: record.t, preview: previewOf(record) };
+    if (record.type === 'stderr') {
+      const level = stderrLevel(record.line);
+      return { ...view, lane: 'stderr', kind: 'stderr', status: level?.toLowerCase(), size: record.line.length, error: level === 'ERROR' };
+    }
+    if (record.type === 'event') {
+      const { t: _t, type: _type, event, ...detail } = record;
+      return { ...view, lane: 'event', kind: 'event', method: event, size: JSON.stringify(record).length, error: eventFailed(event, detail) };
+    }
+    const facts = messageFacts(record.message as Loose);
+    const { own, ...shown } = facts;
+    return { ...view, ...shown, lane: 'rpc', dir: record.dir, dur: own, size: JSON.stringify(record.message).length };
   }
 
   /** Rows matching a query, in order (absolute row numbers); cached and extended as rows arrive. */
@@ -289,4 +323,11 @@ function eventText(record: RecordLine & { type: 'event' }): string {
   const { t: _t, type: _type, event, ...detail } = record;
   const rest = JSON.stringify(detail);
   return rest === '{}' ? event : `${event} ${rest}`;
+}
+
+/** The first characters of a row's text: a message's params (or result, or error), a stderr line, an event. */
+function previewOf(record: RecordLine): string {
+  const message = record.type === 'message' ? (record.message as Loose) : undefined;
+  const text = message ? JSON.stringify(message.params ?? message.result ?? message.error ?? '') : record.type === 'stderr' ? record.line.replace(ANSI, '') : eventText(record as RecordLine & { type: 'event' });
+  return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
 }

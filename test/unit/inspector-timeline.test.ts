@@ -122,12 +122,34 @@ describe('recording feed', () => {
     const recording = await openRecording(path, false);
     await recording.done;
     const { timeline } = recording.view;
-    expect(timeline.count).toBe(4);
+    // Lines that are not recording lines stay as rows of their own, so row numbers follow the file.
+    expect(timeline.count).toBe(6);
     expect(recording.view.endedWith).toBe('2 lines skipped (not a recording line)');
+    expect([4, 5].map((row) => timeline.view(row, false))).toMatchObject([
+      { kind: 'event', method: 'unreadable', error: true, preview: expect.stringContaining('not json') },
+      { kind: 'event', method: 'unreadable', error: true },
+    ]);
     const request = timeline.view(1, false);
     expect(request).toMatchObject({ method: 'initialize', dir: 'out', dur: 7, pair: 3, size: JSON.stringify({ id: 1, method: 'initialize', params: { clientInfo: { name: 'é' } } }).length + 1 });
     expect(timeline.record(1, false)).toEqual(JSON.parse(lines[2]));
     expect(await timeline.find(parseQuery({ q: 'codex' }))).toEqual([0, 3]);
+    recording.close();
+  });
+
+  test('every line can be shown as soon as its place is known, before it is read', async () => {
+    const path = join(tempDir('inspector-rec'), 'r.jsonl');
+    const header = { type: 'header', format: 'codex-dbg-recording', version: 1, startedAt: '2026-01-01T00:00:00Z', codexDbg: 'x', redacted: true };
+    const body = Array.from({ length: 50_000 }, (_, i) => JSON.stringify({ t: i, type: 'message', dir: 'in', message: { method: 'item/agentMessage/delta', params: { delta: `d${i}` } } }));
+    writeFileSync(path, `${JSON.stringify(header)}\n${body.join('\n')}\n`);
+    const recording = await openRecording(path, false);
+    const { timeline } = recording.view;
+    await waitFor('every line to be found', () => (timeline.known === 50_000 ? true : undefined));
+    expect(timeline.count).toBeLessThan(50_000); // still reading
+    const last = timeline.view(49_999, false);
+    expect(last).toMatchObject({ n: 49_999, t: 49_999, kind: 'notification', method: 'item/agentMessage/delta', dir: 'in' });
+    expect(last.preview).toContain('d49999');
+    await recording.done;
+    expect(timeline.view(49_999, false)).toMatchObject({ n: 49_999, method: 'item/agentMessage/delta' });
     recording.close();
   });
 

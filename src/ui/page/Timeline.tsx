@@ -87,6 +87,7 @@ export function Timeline() {
   // New rows, a changed filter, or a scroll to rows not loaded yet: ask again.
   useSignalEffect(() => {
     void tick.value.count;
+    void tick.value.known;
     void tick.value.base;
     void filterParams.value;
     load();

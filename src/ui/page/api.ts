@@ -17,7 +17,10 @@ export interface Info {
 
 /** What each update from the stream says. */
 export interface Tick {
+  /** Rows read into the timeline (filters see these). */
   count: number;
+  /** Rows there are (a recording's lines found before they are read). */
+  known: number;
   base: number;
   feeding: boolean;
   endedWith?: string;
@@ -29,7 +32,7 @@ export interface Tick {
 }
 
 export const info = signal<Info | undefined>(undefined);
-export const tick = signal<Tick>({ count: 0, base: 0, feeding: true, tree: 0, pending: [] });
+export const tick = signal<Tick>({ count: 0, known: 0, base: 0, feeding: true, tree: 0, pending: [] });
 export const methods = signal<string[]>([]);
 export const threads = signal<string[]>([]);
 /** False while the stream is down (codex-dbg stopped, or the network hiccuped). */

@@ -31,7 +31,10 @@ function Header() {
         {status}
         {state.endedWith ? `: ${state.endedWith}` : ''}
       </span>
-      <span class="count">{state.count.toLocaleString('en')} rows</span>
+      <span class="count">
+        {state.known.toLocaleString('en')} rows
+        {state.feeding && current?.mode === 'recording' && state.count < state.known ? ` (read ${Math.floor((state.count / Math.max(1, state.known)) * 100)}%: filters and latencies fill in)` : ''}
+      </span>
       {current && !current.keepSecrets ? <span class="dim">secrets redacted</span> : null}
       <nav>
         <button type="button" class={tab.value === 'timeline' ? 'active' : ''} onClick={() => (tab.value = 'timeline')}>
