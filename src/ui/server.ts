@@ -40,6 +40,8 @@ export interface InspectorServer {
 const TICK_MS = 100;
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_PAGE_ROWS = 500;
+/** On close, how long open pages get to receive the end of their stream before every socket is dropped. */
+const CLOSE_GRACE_MS = 250;
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
@@ -316,8 +318,12 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
         stream.response.end();
       }
       streams.clear();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A moment for the last stream data to leave, then drop every socket: a browser keeps connections it
+      // opened ahead of time and never used, which would hold the server open until its header timeout.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS))]);
       server.closeAllConnections();
+      await closed;
     },
   };
 }

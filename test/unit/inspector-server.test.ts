@@ -2,6 +2,7 @@
 // cross-site fetch, a POST that is not JSON), how the token becomes a cookie, no CORS; and what it serves:
 // pages of rows, a query, the live stream, an answer that reaches the waiting handler.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { LiveFeed } from '../../src/ui/live.ts';
 import { startInspectorServer, type InspectorServer } from '../../src/ui/server.ts';
@@ -171,4 +172,35 @@ describe('the inspector server serves', () => {
     expect(again.status).toBe(409);
     expect(feed.pending()).toEqual([]);
   });
+
+  test('close ends open streams and does not wait for sockets that never sent a request (a browser opens some ahead of time)', async () => {
+    const { port, cookie } = await start();
+    const unused = connect(port, '127.0.0.1');
+    await new Promise((resolve) => unused.once('connect', resolve));
+    const streamEnded = new Promise<string>((resolve, reject) => {
+      const request = httpRequest({ host: '127.0.0.1', port, path: '/api/events', headers: { Host: `127.0.0.1:${port}`, Cookie: cookie } }, (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => {
+          text += chunk;
+        });
+        response.on('end', () => resolve(text));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    await waitForPages(server as InspectorServer, 1);
+    // Unless the server drops it, Node's close() waits for the idle socket until the header timeout (a minute).
+    await (server as InspectorServer).close();
+    server = undefined;
+    unused.destroy();
+    await expect(streamEnded).resolves.toContain('data:');
+  });
 });
+
+function waitForPages(inspector: InspectorServer, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (inspector.pages() >= count) return resolve();
+    inspector.onPages((now) => now >= count && resolve());
+  });
+}
