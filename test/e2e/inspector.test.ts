@@ -3,11 +3,11 @@
 // wire; then its recording opened with `view` and searched. A screenshot of each screen goes to
 // .tmp/artifacts/. The server's refusals (no token, foreign Host, foreign Origin) are in test/unit/inspector-server.test.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { openBrowser, type TestBrowser } from '../helpers/browser.ts';
-import { CLI, jsonLines, makeWorld, removeTempDirs, tempDir, type World } from '../helpers/world.ts';
+import { CLI, jsonLines, makeWorld, removeTempDirs, tempDir, waitFor, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
@@ -70,7 +70,7 @@ async function paintedRows(page: TestBrowser['page']): Promise<[number, string, 
 
 describe('the inspector in a real browser', () => {
   test('a live exec session: messages appear in order, and an approval clicked in the page runs the command in the real codex', async () => {
-    world = await makeWorld({ steps: [{ command: 'touch made-by-a-click.txt' }, { text: 'Made it.' }] });
+    world = await makeWorld({ steps: [{ command: 'touch made-by-a-click.txt' }, { text: 'Made it.' }, { text: 'A second turn, started from the page.' }] });
     recording = join(tempDir('inspector'), 'session.jsonl');
     running = startCli(
       [...world.args, 'exec', 'make the file', '--ui', '--approval-policy', 'untrusted', '--sandbox', 'workspace-write', '--handler-timeout', '60000', '--format', 'jsonl', '--record', recording],
@@ -123,11 +123,23 @@ describe('the inspector in a real browser', () => {
     const bottom = await paintedRows(page);
     const tail = wire.slice(wire.length - bottom.length);
     expect(bottom.map(([, dir]) => dir)).toEqual(tail.map(([dir]) => dir));
+    expect(bottom.length).toBeGreaterThan(10);
     expect(bottom.map(([, , method], i) => (tail[i][1] ? method : '')).filter(Boolean)).toEqual(tail.map(([, method]) => method).filter(Boolean));
     // Row numbers only grow down the list.
     for (const rows of [top, bottom]) for (let i = 1; i < rows.length; i++) expect(rows[i][0]).toBeGreaterThan(rows[i - 1][0]);
 
+    // The call box sends any method; the turn box starts a turn on the active thread.
+    await page.fill('input[aria-label="method"]', 'thread/list');
+    await page.fill('input[aria-label="params"]', '{"limit": 5}');
+    await page.click('.call-form button[type="submit"]');
+    await page.locator('.outcome.ok', { hasText: '"data"' }).waitFor();
+    await page.fill('input[aria-label="turn text"]', 'and once more');
+    await page.click('.turn-form button[type="submit"]');
+    await page.locator('.outcome.ok', { hasText: /turn \S+ started on thread/ }).waitFor();
+    await page.locator('.rows .row[data-method="turn/completed"]').nth(1).waitFor();
+
     await page.click('nav >> text=Conversation');
+    await page.locator('.item-agent', { hasText: 'A second turn, started from the page.' }).waitFor();
     await page.locator('.turn .item-command', { hasText: 'made-by-a-click.txt' }).waitFor();
     await page.locator('.turn .badge.status-completed').first().waitFor();
     await browser.screenshot('live-conversation');
@@ -142,20 +154,26 @@ describe('the inspector in a real browser', () => {
   test('a recording opens with view, and its search finds a method', async () => {
     expect(recording && existsSync(recording)).toBeTruthy();
     const messages = readFileSync(recording, 'utf8').split('\n').filter((line) => line.includes('"method":"turn/completed"'));
-    expect(messages.length).toBe(1);
+    expect(messages.length).toBe(2);
     running = startCli(['view', recording], { cwd: tempDir('view'), env: process.env });
     const { page } = browser;
-    await page.goto(await running.url);
+    const url = new URL(await running.url);
+    // Without the token (localhost gets no cookie of 127.0.0.1's), the browser is refused.
+    const refused = await page.goto(`http://localhost:${url.port}/`);
+    expect(refused?.status()).toBe(401);
+    await expect(page.textContent('body')).resolves.toMatch(/no valid token/);
+    await browser.screenshot('refused-without-token');
+    await page.goto(url.href);
     await page.locator('[data-state="loaded"]').waitFor();
     await page.locator('.rows .row[data-n="0"]').waitFor();
     await browser.screenshot('recording-timeline');
 
     await page.fill('input[aria-label="search"]', 'method:turn/completed');
     await page.press('input[aria-label="search"]', 'Enter');
-    await page.locator('.filters .matches', { hasText: /^1 rows$/ }).waitFor();
+    await page.locator('.filters .matches', { hasText: /^2 rows$/ }).waitFor();
     const found = await paintedRows(page);
-    expect(found.map(([, , method]) => method)).toEqual(['turn/completed']);
-    await page.locator('.rows .row[data-method="turn/completed"]').click();
+    expect(found.map(([, , method]) => method)).toEqual(['turn/completed', 'turn/completed']);
+    await page.locator('.rows .row[data-method="turn/completed"]').first().click();
     await page.locator('.detail .json', { hasText: '"status"' }).waitFor();
     await browser.screenshot('recording-search');
 
@@ -164,5 +182,24 @@ describe('the inspector in a real browser', () => {
     await page.press('input[aria-label="search"]', 'Enter');
     await page.locator('.filters .matches', { hasText: /^2 rows$/ }).waitFor();
     expect((await paintedRows(page)).map(([, dir]) => dir)).toEqual(['←', '→']);
+  });
+});
+
+describe('--open', () => {
+  test('hands the browser a private file that forwards to the tokened URL; the token is on no command line', async () => {
+    const dir = tempDir('open');
+    const seen = join(dir, 'seen.txt');
+    const fakeBrowser = join(dir, 'browser.sh');
+    writeFileSync(fakeBrowser, `#!/bin/sh\n{ echo "$@"; stat -c %a "$1"; cat "$1"; } > ${JSON.stringify(seen)}\n`);
+    chmodSync(fakeBrowser, 0o755);
+    const rec = join(dir, 'r.jsonl');
+    writeFileSync(rec, `${JSON.stringify({ type: 'header', format: 'codex-dbg-recording', version: 1, startedAt: '2026-01-01T00:00:00Z', codexDbg: 'x', redacted: true })}\n`);
+    running = startCli(['view', rec, '--open'], { cwd: dir, env: { ...process.env, BROWSER: fakeBrowser } });
+    const url = await running.url;
+    const [args, mode, ...html] = (await waitFor('the browser to be started', () => (existsSync(seen) && readFileSync(seen, 'utf8').includes('</a>') ? readFileSync(seen, 'utf8') : undefined))).split('\n');
+    expect(args).not.toContain('token');
+    expect(args).toMatch(/inspector\.html$/);
+    expect(mode).toBe('600');
+    expect(html.join('\n')).toContain(`url=${url.replace(/&/g, '&amp;')}`);
   });
 });

@@ -25,7 +25,7 @@ export function Timeline() {
   const [total, setTotal] = useState(0);
   const [rows, setRows] = useState<Map<number, RowView>>(new Map());
   const [follow, setFollow] = useState(info.value?.mode === 'live');
-  const state = useRef({ inFlight: false, again: false, params: filterParams.value, follow, first: 0, visible: 0, total: 0 });
+  const state = useRef({ inFlight: false, again: false, params: filterParams.value, follow, first: 0, visible: 0, total: 0, followedTo: 0 });
 
   const visible = Math.ceil(viewHeight / ROW_HEIGHT) + 1;
   const fullHeight = total * ROW_HEIGHT;
@@ -73,7 +73,10 @@ export function Timeline() {
 
   // Follow the end: keep the last row in view while new rows come.
   useLayoutEffect(() => {
-    if (follow && scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight;
+    const element = scroller.current;
+    if (!follow || !element) return;
+    element.scrollTop = element.scrollHeight;
+    state.current.followedTo = element.scrollTop;
   }, [follow, total, height]);
 
   useEffect(() => {
@@ -126,8 +129,12 @@ export function Timeline() {
     const element = scroller.current;
     if (!element) return;
     setScrollTop(element.scrollTop);
+    const s = state.current;
+    // Following stops only when the reader scrolls up: the scroll events of following itself arrive late,
+    // when more rows may already have made the list longer.
+    if (s.follow && element.scrollTop >= s.followedTo - 1) return;
     const atEnd = element.scrollTop >= element.scrollHeight - element.clientHeight - ROW_HEIGHT;
-    if (atEnd !== state.current.follow) setFollow(atEnd);
+    if (atEnd !== s.follow) setFollow(atEnd);
   };
 
   const shown: preact.JSX.Element[] = [];
