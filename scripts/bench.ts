@@ -9,13 +9,14 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
 import { BUN, CODEX, DENO, log, ROOT, type Section } from './bench/measure.ts';
+import { inspector } from './bench/sections/inspector.ts';
 import { memory } from './bench/sections/memory.ts';
 import { realServer } from './bench/sections/real-server.ts';
 import { roundtrip } from './bench/sections/roundtrip.ts';
 import { startup } from './bench/sections/startup.ts';
 import { throughput } from './bench/sections/throughput.ts';
 
-const SECTIONS: Section[] = [throughput, roundtrip, memory, startup, realServer];
+const SECTIONS: Section[] = [throughput, roundtrip, memory, startup, realServer, inspector];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));
