@@ -1,12 +1,13 @@
 // The inspector in a real headless browser (Debian's chromium through playwright-core): a live exec session
 // against the real codex, its approval answered by clicking, the messages in the order they crossed the
 // wire; then its recording opened with `view` and searched. A screenshot of each screen goes to
-// .tmp/artifacts/. The server's refusals (no token, foreign Host, foreign Origin) are in test/unit/inspector-server.test.ts.
+// .tmp/artifacts/. The browser is refused without the token and from a DNS-rebinding name (Host); a foreign
+// Origin, and each refusal header by header, are in test/unit/inspector-server.test.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { openBrowser, type TestBrowser } from '../helpers/browser.ts';
+import { openBrowser, REBOUND_HOST, type TestBrowser } from '../helpers/browser.ts';
 import { CLI, jsonLines, makeWorld, removeTempDirs, tempDir, waitFor, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
@@ -163,6 +164,10 @@ describe('the inspector in a real browser', () => {
     expect(refused?.status()).toBe(401);
     await expect(page.textContent('body')).resolves.toMatch(/no valid token/);
     await browser.screenshot('refused-without-token');
+    // A DNS-rebinding site (a foreign name resolving to 127.0.0.1) is refused by its Host, even with the token.
+    const rebound = await page.goto(`http://${REBOUND_HOST}:${url.port}/${url.search}`);
+    expect(rebound?.status()).toBe(403);
+    await expect(page.textContent('body')).resolves.toMatch(/Host "rebind\.test:\d+" is not this inspector's address/);
     await page.goto(url.href);
     await page.locator('[data-state="loaded"]').waitFor();
     await page.locator('.rows .row[data-n="0"]').waitFor();

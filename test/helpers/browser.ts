@@ -9,6 +9,8 @@ import { ROOT } from './world.ts';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Screenshots of each screen the tests visit (git-ignored). */
 export const ARTIFACTS = join(ROOT, '.tmp', 'artifacts');
+/** A name this browser resolves to 127.0.0.1, as a DNS-rebinding attacker's domain would be. */
+export const REBOUND_HOST = 'rebind.test';
 
 export interface TestBrowser {
   page: Page;
@@ -25,7 +27,7 @@ export async function openBrowser(): Promise<TestBrowser> {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--host-resolver-rules=MAP ${REBOUND_HOST} 127.0.0.1`],
       viewport: { width: 1400, height: 860 },
     });
     browser = context.browser() ?? undefined;
