@@ -10,8 +10,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 export const BIN_DIR = join(ROOT, 'dist', 'bin');
 // Node's SEA fuse: ":0" in a plain node binary, ":1" once a blob is injected.
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:';
-// A string only our bundle holds (the REPL help text).
-const OUR_CODE = ':call <method> [json]  send any client request';
+// A string only our bundle holds (the heading above a failed server's stderr).
+const OUR_CODE = "last lines of the server's stderr:";
 
 /** "ELF x86-64", "Mach-O arm64", "PE32+ x86-64", … from the first bytes. */
 export function executableFormat(data) {
