@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
 import { BUN, CODEX, DENO, log, ROOT, type Section } from './bench/measure.ts';
+import { inspector } from './bench/sections/inspector.ts';
 import { memory } from './bench/sections/memory.ts';
 import { realServer } from './bench/sections/real-server.ts';
 import { recording } from './bench/sections/recording.ts';
@@ -17,7 +18,7 @@ import { startup } from './bench/sections/startup.ts';
 import { throughput } from './bench/sections/throughput.ts';
 import { websocket } from './bench/sections/websocket.ts';
 
-const SECTIONS: Section[] = [throughput, roundtrip, memory, recording, startup, realServer, websocket];
+const SECTIONS: Section[] = [throughput, roundtrip, memory, recording, startup, realServer, websocket, inspector];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));

@@ -1,5 +1,5 @@
 // Checks built binaries without running them: the executable format and architecture from the header,
-// the SEA fuse flipped by pkg (the blob was injected), our bundle inside, and the SHA256SUMS line.
+// the SEA fuse flipped by pkg (the blob was injected), our bundle and the inspector page inside, and the SHA256SUMS line.
 //   node scripts/check-bin.mjs            every binary in dist/bin
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +12,8 @@ export const BIN_DIR = join(ROOT, 'dist', 'bin');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:';
 // A string only our bundle holds (the heading above a failed server's stderr).
 const OUR_CODE = "last lines of the server's stderr:";
+// A string only the inspector page's script holds: the page is embedded, never read from beside the binary.
+const OUR_PAGE = 'Click a row to see its whole message.';
 
 /** "ELF x86-64", "Mach-O arm64", "PE32+ x86-64", … from the first bytes. */
 export function executableFormat(data) {
@@ -44,6 +46,7 @@ export function checkBinary(target) {
   if (fuse === -1) problems.push('no SEA fuse: not a Node binary');
   else if (data[fuse + FUSE.length] !== 0x31) problems.push('SEA fuse not flipped: no application injected');
   if (data.indexOf(OUR_CODE) === -1) problems.push('codex-dbg bundle not found inside');
+  if (data.indexOf(OUR_PAGE) === -1) problems.push('inspector page not found inside');
   const sums = existsSync(join(BIN_DIR, 'SHA256SUMS')) ? readFileSync(join(BIN_DIR, 'SHA256SUMS'), 'utf8') : '';
   const digest = createHash('sha256').update(data).digest('hex');
   if (!sums.split('\n').includes(`${digest}  ${binaryName(target)}`)) problems.push('no matching SHA256SUMS line');

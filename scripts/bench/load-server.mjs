@@ -3,6 +3,7 @@
 // turn/start; on turn/start, by LOAD_MODE:
 //   flood      LOAD_COUNT item/agentMessage/delta notifications (~200 bytes each), then turn/completed
 //   huge       as flood, with one LOAD_HUGE_MB MB line in the middle
+//   paced      LOAD_COUNT deltas at LOAD_RATE per second (default 10,000), sent every 10 ms, then turn/completed
 //   roundtrip  LOAD_COUNT command approvals, each sent when the previous reply arrived; the latency of each
 //              (send → reply) is written to LOAD_OUT as JSON {p50, p99, max, count} in ms
 // Writes respect backpressure, so the reader's speed sets the pace.
@@ -32,6 +33,19 @@ async function flood(turnId) {
     }
   }
   if (batch && !out.write(batch)) await drain();
+  send({ method: 'turn/completed', params: { threadId: THREAD, turn: { id: turnId, status: 'completed', items: [] } } });
+}
+
+async function paced(turnId) {
+  const rate = Number(process.env.LOAD_RATE ?? 10_000);
+  const started = performance.now();
+  for (let sent = 0; sent < count; ) {
+    const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * rate));
+    let batch = '';
+    while (sent < due) batch += deltaLine(sent++);
+    if (batch && !out.write(batch)) await drain();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   send({ method: 'turn/completed', params: { threadId: THREAD, turn: { id: turnId, status: 'completed', items: [] } } });
 }
 
@@ -65,6 +79,7 @@ createInterface({ input: process.stdin })
     else if (message.method === 'turn/start') {
       send({ id: message.id, result: { turn: { id: 'turn-1', status: 'inProgress', items: [] } } });
       if (mode === 'roundtrip') startRoundtrip('turn-1');
+      else if (mode === 'paced') paced('turn-1');
       else flood('turn-1');
     }
   })

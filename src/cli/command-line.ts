@@ -9,7 +9,7 @@
 import { builtinFormatters } from '../plugins/builtin/index.ts';
 import { APPROVAL_POLICIES, SANDBOX_MODES } from './options.ts';
 
-export type CommandName = '' | 'exec' | 'call' | 'replay' | 'stats' | 'schema' | 'demo' | 'doctor' | 'help' | 'completion';
+export type CommandName = '' | 'exec' | 'call' | 'replay' | 'stats' | 'view' | 'schema' | 'demo' | 'doctor' | 'help' | 'completion';
 
 export interface ArgSpec {
   name: string;
@@ -88,6 +88,12 @@ export const COMMANDS: CommandSpec[] = [
     details: ['Reads .gz recordings and numbered parts too; --json gives the same as one JSON object.'],
   },
   {
+    name: 'view',
+    args: [{ name: 'recording', required: true, complete: 'file' }],
+    summary: 'open a --record file in the inspector page (with --open, in a browser); Ctrl-C stops it',
+    details: ['The page is served on 127.0.0.1 with a token in its URL; only that URL opens it.'],
+  },
+  {
     name: 'schema',
     args: [
       { name: 'action', required: true, complete: ['diff'] },
@@ -107,7 +113,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'check what a session needs: the codex binary, its start and login; with --connect, the server at that url',
     details: ['One line per check, with how to fix what fails; exit 0 when all pass. --json prints one JSON object instead.'],
   },
-  { name: 'help', args: [{ name: 'command', required: false, complete: ['exec', 'call', 'replay', 'stats', 'schema', 'demo', 'doctor', 'help', 'completion'] }], summary: 'help for all of codex-dbg, or for one command' },
+  { name: 'help', args: [{ name: 'command', required: false, complete: ['exec', 'call', 'replay', 'stats', 'view', 'schema', 'demo', 'doctor', 'help', 'completion'] }], summary: 'help for all of codex-dbg, or for one command' },
   {
     name: 'completion',
     args: [{ name: 'shell', required: true, complete: SHELLS }],
@@ -175,6 +181,9 @@ export const FLAGS: FlagSpec[] = [
   { name: 'jwt-audience', value: '<aud>', description: 'aud claim of minted tokens', commands: ATTACH },
   { name: 'observe', description: 'answer no server request (another client does) and show which answer won', commands: ['', 'exec', 'call'] },
   { name: 'reconnect', description: 'when the connection drops, connect again (7 tries over ~30 s) and resume the active thread', commands: ['', 'exec', 'call'] },
+  { name: 'ui', description: 'serve the inspector, a local web page of this session (timeline, conversation, answers); prints its URL', commands: ['', 'exec'] },
+  { name: 'open', description: 'open the inspector in a browser (implies --ui)', commands: ['', 'exec', 'view'] },
+  { name: 'ui-secrets', description: 'show tokens and keys in the inspector page (redacted by default)', commands: ['', 'exec', 'view'] },
   { name: 'debug', description: 'show stack traces and full server error texts', commands: EVERY },
   { name: 'help', short: 'h', description: 'this help (codex-dbg help <command> for one command)', commands: EVERY },
   { name: 'version', short: 'v', description: 'print the version', commands: EVERY },

@@ -13,7 +13,7 @@ import type { Capabilities } from '../codex/protocol.ts';
 import { ServerRequests } from '../codex/waiting-requests.ts';
 import { Session, type ClientInfo, type ThreadParams } from '../codex/session.ts';
 import type { PluginHost } from '../plugins/host.ts';
-import type { Recorder } from '../recording/recorder.ts';
+import type { RecordSink } from '../recording/recorder.ts';
 import { OtherClients } from './other-clients.ts';
 import type { Output } from './output.ts';
 
@@ -29,7 +29,8 @@ export interface LiveOptions {
   transport: Transport;
   host: PluginHost;
   output: Output;
-  recorder?: Recorder;
+  /** Where the session's record goes: the --record file, the inspector (--ui), or both. */
+  recorder?: RecordSink;
   requestTimeoutMs: number;
   clientInfo: ClientInfo;
   /** Capabilities before the plugins add theirs. */

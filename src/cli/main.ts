@@ -8,6 +8,7 @@ import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
 import { statsCommand } from './commands/stats.ts';
 import { schemaCommand } from './commands/schema.ts';
+import { viewCommand } from './commands/view.ts';
 import { usageError } from '../core/errors.ts';
 import { COMMANDS, SHELLS, findCommand } from './command-line.ts';
 import { commandHelp, programHelp } from './help.ts';
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'replay') return await replayCommand(String(args[0]), options);
     if (command === 'stats') return await statsCommand(String(args[0]), { json: Boolean(raw.json), top: raw.top, debug: Boolean(raw.debug) });
     if (command === 'schema') return await schemaCommand(String(args[0]), args.slice(1).map(String), options);
+    if (command === 'view') return await viewCommand(String(args[0]), options);
     return await interactiveCommand(options);
   } catch (error) {
     return reportError(error, Boolean(raw.debug));

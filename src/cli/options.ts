@@ -39,6 +39,11 @@ export interface CommonOptions {
   validate: (typeof VALIDATE_MODES)[number];
   /** Seconds of silence before a stall warning; 0: no warnings. */
   stallWarn: number;
+  /** --ui: serve the inspector page for this session; --open: and open it in a browser. */
+  ui: boolean;
+  open: boolean;
+  /** --ui-secrets: show tokens and keys in the page (redacted by default). */
+  uiSecrets: boolean;
   debug: boolean;
   /** A running server to attach to (--connect), instead of spawning one over stdio. */
   connect?: Endpoint;
@@ -105,6 +110,7 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
   }
   const plugins = list(raw.plugin).map(parsePluginArg);
   if (raw.autoApprove) plugins.push({ ref: 'auto-approve', options: {} });
+  if (plugins.some((spec) => spec.ref === 'ui') && !raw.ui) throw usageError('--plugin ui answers from the inspector page: add --ui');
   const format = raw.finalOnly ? 'final' : stringFlag('--format', raw.format);
   if (raw.recordMaxBytes !== undefined && raw.record === undefined) throw usageError('--record-max-bytes needs --record <file>');
   if (raw.finalOnly && raw.format !== undefined && raw.format !== 'final') {
@@ -140,6 +146,9 @@ export function readCommonOptions(raw: Record<string, unknown>): CommonOptions {
     scriptedModel: stringFlag('--scripted-model', raw.scriptedModel),
     validate: raw.validate === undefined ? 'off' : (picklistFlag('--validate', VALIDATE_MODES, raw.validate) ?? 'off'),
     stallWarn: numberFlag('--stall-warn', raw.stallWarn, 30, NonNegativeInt),
+    ui: Boolean(raw.ui) || Boolean(raw.open),
+    open: Boolean(raw.open),
+    uiSecrets: Boolean(raw.uiSecrets),
     debug: Boolean(raw.debug),
   };
 }

@@ -10,7 +10,7 @@ import { PluginHost, type LoadedPlugin, type Prompter } from '../plugins/host.ts
 import { loadPlugin, loadPlugins } from '../plugins/loader.ts';
 import { readPluginsConfig } from '../plugins/options.ts';
 import { builtinFormatters, builtinPlugins } from '../plugins/builtin/index.ts';
-import { Recorder } from '../recording/recorder.ts';
+import { Recorder, teeSinks, type RecordSink } from '../recording/recorder.ts';
 import { readScriptFile, startScriptedWorld, type ScriptedWorld } from '../scripted/world.ts';
 import { bearerSource, type BearerSource } from '../transports/bearer.ts';
 import { parseEndpoint } from '../transports/endpoint.ts';
@@ -19,6 +19,7 @@ import { locateCodex, type CodexLocation } from '../transports/locate-codex.ts';
 import { ChildProcessTransport } from '../transports/stdio.ts';
 import { VERSION } from '../version.ts';
 import { connect, type Live, type ReconnectPolicy } from './connect.ts';
+import { attachSession, openLiveInspector, withUiPlugin, type LiveInspector } from './inspector.ts';
 import type { Scope } from './lifecycle.ts';
 import { threadParams, type CommonOptions } from './options.ts';
 import { Output } from './output.ts';
@@ -53,11 +54,15 @@ export interface PluginSet {
   formatter?: LoadedPlugin;
 }
 
-/** Loads the --plugin list and the formatter (`defaultFormat` unless --format says otherwise; none when undefined). */
-export async function loadPluginSet(options: CommonOptions, defaultFormat: string | undefined): Promise<PluginSet> {
+/**
+ * Loads the --plugin list and the formatter (`defaultFormat` unless --format says otherwise; none when undefined).
+ * With the inspector, its `ui` plugin joins the list.
+ */
+export async function loadPluginSet(options: CommonOptions, defaultFormat: string | undefined, inspector?: LiveInspector): Promise<PluginSet> {
   const config = options.pluginsConfig ? readPluginsConfig(options.pluginsConfig) : undefined;
-  const loaderOptions = { builtins: builtinPlugins, config, api: api as Record<string, unknown> };
-  const plugins = await loadPlugins(options.plugins, loaderOptions);
+  const ui = withUiPlugin(options.plugins, inspector, options.handlerTimeout);
+  const loaderOptions = { builtins: { ...builtinPlugins, ...ui.builtins }, config, api: api as Record<string, unknown> };
+  const plugins = await loadPlugins(ui.plugins, loaderOptions);
   const name = options.format ?? defaultFormat;
   if (!name) return { plugins };
   const formatter = plugins.find(({ plugin }) => plugin.name === name) ?? (await loadFormatter(name, loaderOptions));
@@ -96,7 +101,7 @@ export function openRecorder(scope: Scope, options: CommonOptions, output: Outpu
 export interface HostSetup {
   output: Output;
   color: Colors;
-  recorder?: Recorder;
+  recorder?: RecordSink;
   prompter?: Prompter;
 }
 
@@ -119,7 +124,7 @@ export async function startPlugins(scope: Scope, set: PluginSet, options: Common
 }
 
 /** The scripted model and throwaway CODEX_HOME that --scripted-model asks for, removed at the end. */
-export async function startScriptedModel(scope: Scope, options: CommonOptions, recorder?: Recorder): Promise<ScriptedWorld | undefined> {
+export async function startScriptedModel(scope: Scope, options: CommonOptions, recorder?: RecordSink): Promise<ScriptedWorld | undefined> {
   if (!options.scriptedModel) return undefined;
   const script = readScriptFile(options.scriptedModel);
   const world = await startScriptedWorld(script);
@@ -131,7 +136,7 @@ export async function startScriptedModel(scope: Scope, options: CommonOptions, r
 export interface ServerSetup {
   host: PluginHost;
   output: Output;
-  recorder?: Recorder;
+  recorder?: RecordSink;
   /** Absent with --connect: the server runs already. */
   codex?: CodexLocation;
   /** Points codex at a scripted model (its -c overrides and environment). */
@@ -289,26 +294,32 @@ export interface SessionSetup {
 export interface Started {
   color: Colors;
   host: PluginHost;
-  recorder?: Recorder;
+  recorder?: RecordSink;
   live: Live;
   validation?: Validation;
+  /** The inspector page, with --ui. */
+  inspector?: LiveInspector;
 }
 
 /** Every step after output, in order, for a command that talks to a server: exec, call, the interactive session. */
 export async function startSession(scope: Scope, options: CommonOptions, setup: SessionSetup): Promise<Started> {
   const { output } = setup;
   const color = useColor(options);
-  const set = await loadPluginSet(options, setup.defaultFormat);
+  const inspector = await openLiveInspector(scope, options, output);
+  // An observer answers nothing, so the page gets no `ui` plugin to answer with (it still shows everything).
+  const set = await loadPluginSet(options, setup.defaultFormat, options.observe ? undefined : inspector);
   if (options.observe) refuseAnsweringPlugins(set);
   const bearer = readBearer(options);
   const codex = options.connect ? undefined : locateCodex({ codexBin: options.codexBin });
-  const recorder = openRecorder(scope, options, output);
+  // The session's record goes to the --record file and to the inspector alike.
+  const recorder = teeSinks(openRecorder(scope, options, output), inspector?.feed);
   if (codex) recorder?.event('codex', { path: codex.path, source: codex.source });
   const host = await startPlugins(scope, set, options, { output, color, recorder, prompter: setup.prompter });
   const validation = await startValidation(scope, options, () => (codex ?? locateCodex({ codexBin: options.codexBin })).path, { log: (text) => output.stderrLine(text), recorder });
   const world = await startScriptedModel(scope, options, recorder);
   const live = await startServer(scope, options, { host, output, recorder, codex, world, validation, bearer });
-  return { color, host, recorder, live, validation };
+  attachSession(inspector, live);
+  return { color, host, recorder, live, validation, inspector };
 }
 
 /** --observe answers nothing, so a plugin that answers server requests has nothing to do: say so rather than ignore it. */

@@ -5,7 +5,7 @@
 import type { TrafficEntry } from '../core/connection.ts';
 import { DbgError, ExitCode } from '../core/errors.ts';
 import { loadSchema } from '../codex/schema-source.ts';
-import type { Recorder } from '../recording/recorder.ts';
+import type { RecordSink } from '../recording/recorder.ts';
 import type { Scope } from './lifecycle.ts';
 import type { CommonOptions } from './options.ts';
 
@@ -21,7 +21,7 @@ export interface Validation {
 export interface ValidationSetup {
   /** One line of ours on stderr. */
   log(text: string): void;
-  recorder?: Recorder;
+  recorder?: RecordSink;
 }
 
 /** Loads the schema of `codexPath` and starts checking; undefined without --validate (or, when not strict, if no schema can be had). */

@@ -27,7 +27,28 @@ export interface RecorderOptions {
 /** What the recorder needs from a message that crossed the pipe. */
 export type RecordedTraffic = Pick<TrafficEntry, 'direction' | 'line' | 'message'>;
 
-export class Recorder {
+/**
+ * Where a session's record goes as it happens: a recording file, the inspector, or both (the same calls
+ * for each).
+ */
+export interface RecordSink {
+  message(traffic: RecordedTraffic): void;
+  stderr(line: string): void;
+  event(event: string, detail?: Record<string, unknown>): void;
+}
+
+/** One sink that passes everything to each of the given ones (undefined when there is none). */
+export function teeSinks(...sinks: (RecordSink | undefined)[]): RecordSink | undefined {
+  const present = sinks.filter((sink): sink is RecordSink => sink !== undefined);
+  if (present.length <= 1) return present[0];
+  return {
+    message: (traffic) => present.forEach((sink) => sink.message(traffic)),
+    stderr: (line) => present.forEach((sink) => sink.stderr(line)),
+    event: (event, detail) => present.forEach((sink) => sink.event(event, detail)),
+  };
+}
+
+export class Recorder implements RecordSink {
   readonly recordingId = randomUUID();
   private part: PartWriter | undefined;
   private partNumber = 1;

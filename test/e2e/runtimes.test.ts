@@ -1,5 +1,6 @@
 // The same end-to-end session (a command approval answered by a built-in plugin, then a user .ts plugin
 // loaded from a temporary directory) through the standalone binary, Deno and Bun, against the real codex.
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
@@ -7,6 +8,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { TARGETS } from '../../scripts/targets.mjs';
 import { checkBinary } from '../../scripts/check-bin.mjs';
 import { BINARY, haveBinary, RUNTIMES as ALL_RUNTIMES } from '../helpers/runtimes.ts';
+import { buildPage } from '../../scripts/build-page.mjs';
 import { ROOT, makeWorld, removeTempDirs, tempDir } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
@@ -74,6 +76,36 @@ describe.skipIf(!haveBinary)('standalone binary', () => {
     expect(found.stderr).toBe('');
     expect(found.exitCode).toBe(0);
     expect(JSON.parse(found.stdout)).toBeTypeOf('object');
+  });
+
+  test('serves the inspector page from inside itself, run from an empty folder', async () => {
+    const dir = tempDir('binary-view');
+    const recording = join(dir, 'r.jsonl');
+    writeFileSync(recording, `${JSON.stringify({ type: 'header', format: 'codex-dbg-recording', version: 1, startedAt: '2026-01-01T00:00:00Z', codexDbg: 'x', redacted: true })}\n`);
+    const view = spawn(BINARY, ['view', recording], { cwd: dir, env: { PATH: '/usr/bin:/bin', HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise((resolve) => view.on('exit', resolve));
+    try {
+      let err = '';
+      const address = await new Promise<URL>((resolve, reject) => {
+        view.stderr?.on('data', (chunk) => {
+          err += chunk;
+          const found = /inspector at (\S+)/.exec(err);
+          if (found) resolve(new URL(found[1]));
+        });
+        view.on('exit', () => reject(new Error(`view exited: ${err}`)));
+      });
+      const page = await fetch(`${address.origin}/${address.search}`, { redirect: 'manual' });
+      const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0];
+      const html = await (await fetch(`${address.origin}/`, { headers: { Cookie: cookie } })).text();
+      expect(html).toContain('/assets/app.js');
+      const served = await fetch(`${address.origin}/assets/app.js`, { headers: { Cookie: cookie } });
+      expect(served.status).toBe(200);
+      // The script the binary serves is the page built from this source, byte for byte.
+      expect(await served.text()).toBe((await buildPage()).js);
+    } finally {
+      view.kill('SIGTERM');
+      await exited;
+    }
   });
 
   test('each built target has the right format, the injected application and its checksum', () => {

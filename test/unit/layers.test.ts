@@ -16,7 +16,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   recording: ['core', 'codex', 'util'],
   scripted: ['core', 'util'],
   util: ['core'],
-  cli: ['core', 'util', 'transports', 'codex', 'plugins', 'recording', 'scripted', 'root'],
+  ui: ['core', 'util', 'codex', 'plugins', 'recording'],
+  cli: ['core', 'util', 'transports', 'codex', 'plugins', 'recording', 'scripted', 'ui', 'root'],
 };
 /** Packages each layer may import; every layer may import node: built-ins. */
 const PACKAGES: Record<string, string[]> = {
@@ -26,7 +27,7 @@ const PACKAGES: Record<string, string[]> = {
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? sourceFiles(path) : name.endsWith('.ts') ? [path] : [];
+    return statSync(path).isDirectory() ? sourceFiles(path) : /\.tsx?$/.test(name) ? [path] : [];
   });
 }
 

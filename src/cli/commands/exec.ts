@@ -10,6 +10,7 @@ import type { CommonOptions } from '../options.ts';
 import type { Output } from '../output.ts';
 import { QuestionQueue, questionPrompt, terminalQuestionView } from '../prompter.ts';
 import { openOutput, startSession, useColor } from '../setup.ts';
+import { holdWhilePageOpen } from '../inspector.ts';
 import { watchSignals } from '../signals.ts';
 import { LiveTerminal } from '../terminal.ts';
 import { awaitTurn } from '../turn-timeout.ts';
@@ -26,7 +27,7 @@ export function execCommand(promptArg: string, options: CommonOptions): Promise<
     const output = openOutput(scope);
     const signals = watchSignals(scope, output, { interactive });
     const questions = interactive ? askAtTerminal(scope, output, options, () => signals.interrupt()) : undefined;
-    const { live, validation } = await startSession(scope, options, { output, defaultFormat: 'final', prompter: questions });
+    const { live, validation, inspector } = await startSession(scope, options, { output, defaultFormat: 'final', prompter: questions });
     const { session } = live;
     signals.attach(session, live.transport);
     live.requests.onWithdrawn((request) => questions?.withdraw(request.id, 'the server no longer waits for it; no answer sent'));
@@ -38,13 +39,20 @@ export function execCommand(promptArg: string, options: CommonOptions): Promise<
     const finished = awaitTurn(session, turn, options.turnTimeout).catch(toDbgError);
     const outcome: Turn | DbgError | number = await Promise.race([finished, serverGone, signals.stop]);
     if (typeof outcome === 'number') return outcome;
-    if (outcome instanceof DbgError) return reportError(outcome, options.debug);
-    if (outcome.status === 'completed') return validation?.exitCode(ExitCode.ok) ?? ExitCode.ok;
-    // One message per failure: the formatter may have said it already.
-    if (!SHOWS_TURN_OUTCOME.has(options.format ?? 'final')) {
-      output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
+    const code = finish(outcome);
+    // With --ui, what the turn did stays in view until the page is closed.
+    await holdWhilePageOpen(inspector, output, signals.stop);
+    return code;
+
+    function finish(outcome: Turn | DbgError): number {
+      if (outcome instanceof DbgError) return reportError(outcome, options.debug);
+      if (outcome.status === 'completed') return validation?.exitCode(ExitCode.ok) ?? ExitCode.ok;
+      // One message per failure: the formatter may have said it already.
+      if (!SHOWS_TURN_OUTCOME.has(options.format ?? 'final')) {
+        output.stderrLine(`codex-dbg: turn ${outcome.status}${outcome.error?.message ? `: ${outcome.error.message}` : ''}`);
+      }
+      return ExitCode.failure;
     }
-    return ExitCode.failure;
   });
 }
 
