@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.ts';
 import { execCommand } from './commands/exec.ts';
 import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
+import { tapCommand } from './commands/tap.ts';
 import { usageError } from '../core/errors.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './lifecycle.ts';
@@ -46,6 +47,10 @@ function buildCli() {
   cli.command('call <method> [json-params]', 'send one client request and print its result as JSON');
   cli.command('demo', 'see the whole flow offline in one command: streaming, an approval, a diff, attestation');
   cli.command('replay <recording>', "play a --record file through the plugins, no codex needed; exit 1 if any answer differs from the recording's");
+  cli
+    .command('tap', 'sit between a front end and its server: codex-dbg tap [options] -- <codex> app-server [args…]; bytes pass unchanged, observers see them')
+    .option('--log <file>', 'write the traffic there, formatted by --format (default: pretty); never to the front end\'s stdout or stderr')
+    .option('--intercept', 'let handler plugins answer server requests in the front end\'s place');
   // cac prints "(default: true)" for --no-* flags; that only confuses.
   cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
   return cli;
@@ -83,6 +88,12 @@ export async function main(rawArgv: string[]): Promise<number> {
     if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
     if (name === 'demo') return await demoCommand(options);
     if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
+    if (name === 'tap') {
+      const command = ((parsed.options['--'] as string[] | undefined) ?? []).map(String);
+      const log = parsed.options.log === undefined ? undefined : String(parsed.options.log);
+      const observeLimit = parsed.options.maxLineBytes === undefined ? undefined : options.maxLineBytes;
+      return await tapCommand([...parsed.args.map(String), ...command], options, { log, intercept: Boolean(parsed.options.intercept), observeLimit });
+    }
     if (parsed.args.length > 0) {
       throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo; a prompt for the interactive session goes on stdin)`);
     }
