@@ -6,6 +6,7 @@ import { execCommand } from './commands/exec.ts';
 import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
 import { tapCommand } from './commands/tap.ts';
+import { watchCommand } from './commands/watch.ts';
 import { usageError } from '../core/errors.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './lifecycle.ts';
@@ -51,6 +52,7 @@ function buildCli() {
     .command('tap', 'sit between a front end and its server: codex-dbg tap [options] -- <codex> app-server [args…]; bytes pass unchanged, observers see them')
     .option('--log <file>', 'write the traffic there, formatted by --format (default: pretty); never to the front end\'s stdout or stderr')
     .option('--intercept', 'let handler plugins answer server requests in the front end\'s place');
+  cli.command('watch', 'show, live, the traffic of every running tap (started before or after watch), labelled by pid, client and cwd');
   // cac prints "(default: true)" for --no-* flags; that only confuses.
   cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
   return cli;
@@ -88,6 +90,7 @@ export async function main(rawArgv: string[]): Promise<number> {
     if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
     if (name === 'demo') return await demoCommand(options);
     if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
+    if (name === 'watch') return await watchCommand(options);
     if (name === 'tap') {
       const command = ((parsed.options['--'] as string[] | undefined) ?? []).map(String);
       const log = parsed.options.log === undefined ? undefined : String(parsed.options.log);

@@ -85,7 +85,7 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
     line(dir: TapDirection, text: string) {
       if (text.length <= WATCH_LINE_LIMIT) announcer?.send({ type: 'line', dir, text });
       else announcer?.send({ type: 'skipped', dir, bytes: text.length, why: 'too long to send to a watcher' });
-      if (!observing && clientNamed) return;
+      if ((!observing && clientNamed) || text.trim() === '') return;
       const decoded = decodeLine(text);
       if (!decoded.ok) return problem(`${dir === 'in' ? 'server' : 'front end'} sent a line codex-dbg cannot read (${decoded.reason}): ${preview(text)}`);
       const { kind, message } = decoded.value;
