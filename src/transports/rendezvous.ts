@@ -2,7 +2,7 @@
 // tap (mode 0600), named tap-<pid>.sock. No network port, nothing another user can open. A tap sends each
 // connected watcher JSON Lines: a hello (pid, cwd, client name once known), then the traffic. A watcher
 // that falls behind loses events rather than slowing the tap (the tap's bytes never wait for a watcher).
-import { chmodSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,12 +76,15 @@ export class TapAnnouncer {
   static open(dir: string, hello: Extract<TapEvent, { type: 'hello' }>): Promise<TapAnnouncer> {
     ensurePrivateDir(dir);
     const path = socketPath(dir, hello.pid);
-    rmSync(path, { force: true });
+    // Bound under a name watchers ignore, made 0600, then given its real name: never seen with wider rights.
+    const binding = join(dir, `.tap-${hello.pid}.binding`);
+    rmSync(binding, { force: true });
     const server = createServer();
     return new Promise((resolve, reject) => {
       server.once('error', reject);
-      server.listen(path, () => {
-        chmodSync(path, 0o600);
+      server.listen(binding, () => {
+        chmodSync(binding, 0o600);
+        renameSync(binding, path);
         server.off('error', reject);
         server.on('error', () => {});
         server.unref();
@@ -111,7 +114,12 @@ export class TapAnnouncer {
   /** Tells watchers how it ended, then removes the socket. */
   async close(exit?: Extract<TapEvent, { type: 'exit' }>): Promise<void> {
     if (exit) this.send(exit);
-    await Promise.all([...this.watchers].map((socket) => new Promise<void>((resolve) => socket.end(resolve))));
+    // A watcher gets a moment to take the last events; a stuck one does not hold the tap's exit.
+    await Promise.race([
+      Promise.all([...this.watchers].map((socket) => new Promise<void>((resolve) => socket.end(resolve)))),
+      new Promise((resolve) => setTimeout(resolve, 500).unref()),
+    ]);
+    for (const socket of this.watchers) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     rmSync(this.path, { force: true });
   }
