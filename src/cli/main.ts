@@ -7,6 +7,7 @@ import { interactiveCommand } from './commands/interactive.ts';
 import { replayCommand } from './commands/replay.ts';
 import { tapCommand } from './commands/tap.ts';
 import { watchCommand } from './commands/watch.ts';
+import { shimCommand } from './commands/shim.ts';
 import { usageError } from '../core/errors.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './lifecycle.ts';
@@ -53,6 +54,7 @@ function buildCli() {
     .option('--log <file>', 'write the traffic there, formatted by --format (default: pretty); never to the front end\'s stdout or stderr')
     .option('--intercept', 'let handler plugins answer server requests in the front end\'s place');
   cli.command('watch', 'show, live, the traffic of every running tap (started before or after watch), labelled by pid, client and cwd');
+  cli.command('shim <install|remove> [dir]', 'install [dir] (default ~/.codex-dbg/shim): a `codex` there that taps app-server and records it; remove: undo');
   // cac prints "(default: true)" for --no-* flags; that only confuses.
   cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
   return cli;
@@ -90,6 +92,7 @@ export async function main(rawArgv: string[]): Promise<number> {
     if (name === 'call') return await callCommand(String(parsed.args[0]), parsed.args[1], options);
     if (name === 'demo') return await demoCommand(options);
     if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
+    if (name === 'shim') return await shimCommand(String(parsed.args[0]), parsed.args[1] === undefined ? undefined : String(parsed.args[1]), options);
     if (name === 'watch') return await watchCommand(options);
     if (name === 'tap') {
       const command = ((parsed.options['--'] as string[] | undefined) ?? []).map(String);
@@ -98,7 +101,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       return await tapCommand([...parsed.args.map(String), ...command], options, { log, intercept: Boolean(parsed.options.intercept), observeLimit });
     }
     if (parsed.args.length > 0) {
-      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo; a prompt for the interactive session goes on stdin)`);
+      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo, tap, watch, shim; a prompt for the interactive session goes on stdin)`);
     }
     return await interactiveCommand(options);
   } catch (error) {
