@@ -13,9 +13,10 @@ import { memory } from './bench/sections/memory.ts';
 import { realServer } from './bench/sections/real-server.ts';
 import { roundtrip } from './bench/sections/roundtrip.ts';
 import { startup } from './bench/sections/startup.ts';
+import { tap } from './bench/sections/tap.ts';
 import { throughput } from './bench/sections/throughput.ts';
 
-const SECTIONS: Section[] = [throughput, roundtrip, memory, startup, realServer];
+const SECTIONS: Section[] = [throughput, roundtrip, memory, startup, realServer, tap];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));

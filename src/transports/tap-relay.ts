@@ -136,8 +136,9 @@ export class TapRelay {
     errors.on('error', () => {});
 
     const exited = new Promise<TapExit>((resolve) => {
-      child.once('close', (code, signal) => {
-        serverOut?.end();
+      child.once('close', async (code, signal) => {
+        // Lines held behind an unanswered request still go out, then whatever was left without a newline.
+        await serverOut?.end();
         // Resolve once the front end's stdout has taken every byte.
         output.write('', () => resolve({ code, signal }));
       });
@@ -223,6 +224,7 @@ class InterceptingForwarder {
   /** Whole lines (with their newline) waiting behind an unanswered request. */
   private queue: Buffer[] = [];
   private waiting = false;
+  private idle: (() => void)[] = [];
 
   constructor(
     private readonly interceptor: Interceptor,
@@ -266,8 +268,9 @@ class InterceptingForwarder {
     }
   }
 
-  /** The server closed its stdout: whatever is held goes out as it is. */
-  end(): void {
+  /** The server closed its stdout: once no answer is awaited, whatever is held goes out as it is. */
+  async end(): Promise<void> {
+    while (this.waiting) await new Promise<void>((resolve) => this.idle.push(resolve));
     if (this.heldBytes > 0) this.emit(Buffer.concat(this.held, this.heldBytes));
     this.held = [];
     this.heldBytes = 0;
@@ -298,6 +301,7 @@ class InterceptingForwarder {
         const queued = this.queue;
         this.queue = [];
         for (const next of queued) this.line(next);
+        if (!this.waiting) for (const resolve of this.idle.splice(0)) resolve();
       });
   }
 
