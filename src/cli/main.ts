@@ -8,6 +8,7 @@ import { replayCommand } from './commands/replay.ts';
 import { tapCommand } from './commands/tap.ts';
 import { watchCommand } from './commands/watch.ts';
 import { shimCommand } from './commands/shim.ts';
+import { serveCommand } from './commands/serve.ts';
 import { usageError } from '../core/errors.ts';
 import { readCommonOptions } from './options.ts';
 import { reportError } from './lifecycle.ts';
@@ -55,6 +56,9 @@ function buildCli() {
     .option('--intercept', 'let handler plugins answer server requests in the front end\'s place');
   cli.command('watch', 'show, live, the traffic of every running tap (started before or after watch), labelled by pid, client and cwd');
   cli.command('shim <install|remove> [dir]', 'install [dir] (default ~/.codex-dbg/shim): a `codex` there that taps app-server and records it; remove: undo');
+  cli
+    .command('serve <recording>', "play a recording's server side to the client on stdio (give it to a front end as its codex); exit 1 on any divergence")
+    .option('--speed <factor>', 'replay the recorded timing at this speed (1: as recorded; default: as fast as the client goes)');
   // cac prints "(default: true)" for --no-* flags; that only confuses.
   cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ \(default: true\)/g, '') })));
   return cli;
@@ -93,6 +97,11 @@ export async function main(rawArgv: string[]): Promise<number> {
     if (name === 'demo') return await demoCommand(options);
     if (name === 'replay') return await replayCommand(String(parsed.args[0]), options);
     if (name === 'shim') return await shimCommand(String(parsed.args[0]), parsed.args[1] === undefined ? undefined : String(parsed.args[1]), options);
+    if (name === 'serve') {
+      const speed = parsed.options.speed === undefined ? undefined : Number(parsed.options.speed);
+      if (speed !== undefined && !(speed > 0)) throw usageError('--speed: expected a number above 0 (1 replays the recorded timing)');
+      return await serveCommand(String(parsed.args[0]), options, { speed });
+    }
     if (name === 'watch') return await watchCommand(options);
     if (name === 'tap') {
       const command = ((parsed.options['--'] as string[] | undefined) ?? []).map(String);
@@ -101,7 +110,7 @@ export async function main(rawArgv: string[]): Promise<number> {
       return await tapCommand([...parsed.args.map(String), ...command], options, { log, intercept: Boolean(parsed.options.intercept), observeLimit });
     }
     if (parsed.args.length > 0) {
-      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo, tap, watch, shim; a prompt for the interactive session goes on stdin)`);
+      throw usageError(`unknown command "${parsed.args[0]}" (commands: exec, call, replay, demo, tap, watch, shim, serve; a prompt for the interactive session goes on stdin)`);
     }
     return await interactiveCommand(options);
   } catch (error) {
