@@ -112,7 +112,11 @@ export class TapRelay {
       if (observingServer) observe(() => serverLines.push(chunk));
     };
     const serverOut = options.interceptor
-      ? new InterceptingForwarder(options.interceptor, forward, (reply) => this.toServer.inject(reply), lookAt)
+      ? new InterceptingForwarder(options.interceptor, forward, (reply) => {
+          this.toServer.inject(reply);
+          // Observers see our reply as the front end's side of the conversation.
+          observe(() => options.observer.line('out', reply));
+        }, lookAt)
       : undefined;
     let atBoundary = true;
     child.stdout.on('data', (chunk: Buffer) => {

@@ -7,7 +7,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { runHandClient, type HandOptions } from '../helpers/hand-client.ts';
-import { CLI, CODEX, jsonLines, makeWorld, removeTempDirs, tempDir, waitFor, type World } from '../helpers/world.ts';
+import { CLI, CODEX, jsonLines, makeWorld, removeTempDirs, ROOT, tempDir, waitFor, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 let world: World | undefined;
@@ -91,11 +91,15 @@ describe('tap against the real codex', () => {
     }
   });
 
-  test('--intercept --plugin auto-approve answers the approval; the client never sees it', async () => {
+  test('--intercept --plugin auto-approve answers the approval; the client never sees it; an observer plugin and --log see it all', async () => {
     world = await makeWorld(SCRIPT);
     const dir = tempDir('tap');
     const recording = join(dir, 'tap.jsonl');
-    const run = await runHandClient(handOptions(world, 'node', [CLI, 'tap', '--intercept', '--plugin', 'auto-approve', '--record', recording, '--', CODEX, ...overrides(world), 'app-server'], 'decline'));
+    const log = join(dir, 'tap.log');
+    const audit = join(dir, 'audit.jsonl');
+    const observer = `${join(ROOT, 'plugins-examples/audit-log.mjs')}:file=${audit}`;
+    const tap = [CLI, 'tap', '--intercept', '--plugin', observer, '--plugin', 'auto-approve', '--record', recording, '--log', log, '--'];
+    const run = await runHandClient(handOptions(world, 'node', [...tap, CODEX, ...overrides(world), 'app-server'], 'decline'));
     expect(run.turnStatus).toBe('completed');
     expect(run.messages.some((m) => m.method === APPROVAL)).toBe(false);
     expect(run.messages.some((m) => m.method === 'serverRequest/resolved')).toBe(false);
@@ -105,6 +109,11 @@ describe('tap against the real codex', () => {
     const events = jsonLines(readFileSync(recording, 'utf8'));
     expect(events).toContainEqual(expect.objectContaining({ type: 'event', event: 'answered', method: APPROVAL, by: 'auto-approve' }));
     expect(events).toContainEqual(expect.objectContaining({ type: 'message', dir: 'out', message: expect.objectContaining({ result: { decision: 'accept' } }) }));
+    // The side channel: the pretty log and the observer plugin saw the request and the tap's answer.
+    const logged = readFileSync(log, 'utf8');
+    expect(logged).toContain(`? server asks ${APPROVAL}`);
+    expect(logged).toContain(`↳ answered ${APPROVAL}: decision "accept"`);
+    expect(jsonLines(readFileSync(audit, 'utf8'))).toEqual([expect.objectContaining({ method: APPROVAL, answer: { decision: 'accept' } })]);
   });
 
   test('SIGTERM ends the tapped server as it ends an untapped one, and the tap exits the same way', async () => {

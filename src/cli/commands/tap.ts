@@ -10,7 +10,6 @@ import type { TrafficEntry } from '../../core/connection.ts';
 import { usageError } from '../../core/errors.ts';
 import { decodeLine, preview, type RequestMessage } from '../../core/messages.ts';
 import { PluginHost } from '../../plugins/host.ts';
-import type { Recorder } from '../../recording/recorder.ts';
 import { locateCodex } from '../../transports/locate-codex.ts';
 import { rendezvousDir, TapAnnouncer, WATCH_LINE_LIMIT } from '../../transports/rendezvous.ts';
 import { TapRelay, type Interceptor, type TapDirection, type TapExit } from '../../transports/tap-relay.ts';
@@ -114,7 +113,7 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
     client: { input: process.stdin, output: process.stdout, errors: process.stderr },
     observer,
     observeLimit,
-    interceptor: tap.intercept ? interceptor(host, recorder) : undefined,
+    interceptor: tap.intercept ? interceptor(host) : undefined,
     onObserverError: (error) => problem(`an observer failed (the bytes still flow): ${(error as Error).message ?? String(error)}`),
   });
   const { spawned, exited } = relay.start();
@@ -128,7 +127,7 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
 }
 
 /** Handler plugins answer server requests the front end then never sees (nor the server's later word that it was resolved). */
-function interceptor(host: PluginHost, recorder: Recorder | undefined): Interceptor {
+function interceptor(host: PluginHost): Interceptor {
   const answered = new Set<unknown>();
   const handles = (method: string) => host.plugins.some(({ plugin }) => plugin.handlers?.[method] ?? plugin.handlers?.['*']);
   return (text) => {
@@ -145,9 +144,7 @@ function interceptor(host: PluginHost, recorder: Recorder | undefined): Intercep
     return host.answerWithSource(request).then(({ reply, by }) => {
       if (by === 'default') return undefined;
       answered.add(request.id);
-      const line = JSON.stringify({ id: request.id, ...reply });
-      failOpen(() => recorder?.message('out', JSON.parse(line)));
-      return line;
+      return JSON.stringify({ id: request.id, ...reply });
     });
   };
 }
