@@ -89,14 +89,24 @@ async function seedNode(target) {
   return paths.node;
 }
 
-async function buildTarget(target, hostNode) {
-  const output = join(OUT, binaryName(target));
+/** Packs one CommonJS file into a standalone executable for `target`: pkg in SEA mode, run on the seeded host Node. */
+export async function packSea(entry, target, output) {
+  const host = hostTarget();
+  if (!host) throw new Error('pkg needs a Node 22 binary for this host; none is in the target list');
+  // pkg's SEA mode runs on Node 22: use the seeded linux-x64 (or host) binary, whatever Node runs this script.
+  const hostNode = await seedNode(host);
+  await seedNode(target);
   rmSync(output, { force: true });
-  const started = performance.now();
-  await run(hostNode, [join(ROOT, 'node_modules/@yao-pkg/pkg/lib-es5/bin.js'), 'dist/codex-dbg.cjs', '--sea', '--targets', `node${NODE_VERSION}-${target.pkg}`, '--output', output], {
+  await run(hostNode, [join(ROOT, 'node_modules/@yao-pkg/pkg/lib-es5/bin.js'), entry, '--sea', '--targets', `node${NODE_VERSION}-${target.pkg}`, '--output', output], {
     // pkg reads its cache under $HOME: point it at the project-local one.
     env: { ...process.env, HOME: PKG_HOME, USERPROFILE: PKG_HOME },
   });
+}
+
+async function buildTarget(target) {
+  const output = join(OUT, binaryName(target));
+  const started = performance.now();
+  await packSea('dist/codex-dbg.cjs', target, output);
   log(`built ${basename(output)}: ${mib(statSync(output).size)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const archive = target.exe ? `${output.replace(/\.exe$/, '')}.zip` : `${output}.tar.gz`;
   if (target.exe) writeZip(archive, [{ name: basename(output), path: output, mode: 0o755 }]);
@@ -112,16 +122,12 @@ function writeChecksums() {
   log(`wrote dist/bin/SHA256SUMS (${files.length} files)`);
 }
 
-const targets = pickTargets(process.argv.slice(2));
-mkdirSync(OUT, { recursive: true });
-await run('node', ['scripts/build.mjs', '--cjs']);
-// pkg's SEA mode runs on Node 22: use the seeded linux-x64 (or host) binary, whatever Node runs this script.
-const host = hostTarget();
-if (!host) throw new Error('pkg needs a Node 22 binary for this host; none is in the target list');
-const hostNode = await seedNode(host);
-for (const target of targets) {
-  await seedNode(target);
-  await buildTarget(target, hostNode);
+// Run as a script (scripts/test-xplat.mjs imports packSea from here).
+if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
+  const targets = pickTargets(process.argv.slice(2));
+  mkdirSync(OUT, { recursive: true });
+  await run('node', ['scripts/build.mjs', '--cjs']);
+  for (const target of targets) await buildTarget(target);
+  writeChecksums();
+  copyFileSync(join(ROOT, 'scripts', 'install.sh'), join(OUT, 'install.sh'));
 }
-writeChecksums();
-copyFileSync(join(ROOT, 'scripts', 'install.sh'), join(OUT, 'install.sh'));

@@ -135,10 +135,11 @@ describe('faults', () => {
     expect(result.stderr).toContain('fatal: fake server refuses to initialize');
   });
 
+  // The timeout covers initialize too, which the fake answers at once; 2 s leaves room for a loaded machine.
   test('a server that never answers: the request timeout fires with a clear error', async () => {
-    const result = await runCli(['--codex-bin', FAKE, '--request-timeout', '300', 'call', 'thread/list', '{}'], { env: { ...process.env, FAKE_MODE: 'no-reply' } });
+    const result = await runCli(['--codex-bin', FAKE, '--request-timeout', '2000', 'call', 'thread/list', '{}'], { env: { ...process.env, FAKE_MODE: 'no-reply' } });
     expect(result.exitCode).toBe(4);
-    expect(result.stderr).toMatch(/error \[E_TIMEOUT\]: no reply to thread\/list \(id 2\) within 300 ms/);
+    expect(result.stderr).toMatch(/error \[E_TIMEOUT\]: no reply to thread\/list \(id 2\) within 2000 ms/);
   });
 
   test('invalid JSON and a message of no known shape are reported and skipped; the session goes on', async () => {

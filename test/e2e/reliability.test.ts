@@ -46,17 +46,18 @@ describe('faults from the server', () => {
     expect(result.stderr).toContain(`the server's last line was cut off at exit (41 chars, no newline): {"method":"turn/completed","params":{"thr`);
   });
 
+  // Two runs that each move 64 MB through pipes: slow on a loaded machine, so more time than the default.
   test('a 64 MB line passes whole by default, and is skipped and reported above --max-line-bytes', async () => {
-    const whole = await runCli(['--codex-bin', FAKE, '--format', 'raw'], { input: 'go\n', env: fake('huge-line') });
+    const whole = await runCli(['--codex-bin', FAKE, '--format', 'raw'], { input: 'go\n', env: fake('huge-line'), timeoutMs: 70_000 });
     expect(whole.exitCode).toBe(0);
     const huge = whole.stdout.split('\n').find((line) => line.includes('fake/huge')) as string;
     expect(huge.length).toBe(64 * 1024 * 1024 + '{"method":"fake/huge","params":{"blob":""}}'.length);
     expect(JSON.parse(huge).params.blob).toHaveLength(64 * 1024 * 1024);
 
-    const skipped = await runCli(['--codex-bin', FAKE, '--format', 'final', '--max-line-bytes', '1000000'], { input: 'go\n', env: fake('huge-line') });
+    const skipped = await runCli(['--codex-bin', FAKE, '--format', 'final', '--max-line-bytes', '1000000'], { input: 'go\n', env: fake('huge-line'), timeoutMs: 70_000 });
     expect(skipped.exitCode).toBe(0);
     expect(skipped.stderr).toMatch(/skipped a server line of 67108907 bytes: above --max-line-bytes 1000000/);
-  });
+  }, 150_000);
 
   test('a stderr flood while streaming: every delta arrives, stderr is kept bounded for diagnosis', async () => {
     const { result, lines } = await recorded(['--format', 'jsonl'], fake('stderr-flood'));
