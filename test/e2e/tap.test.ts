@@ -7,7 +7,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { runHandClient, type HandOptions } from '../helpers/hand-client.ts';
-import { CLI, CODEX, jsonLines, makeWorld, removeTempDirs, ROOT, tempDir, waitFor, type World } from '../helpers/world.ts';
+import { CLI, CODEX, jsonLines, makeWorld, removeTempDirs, ROOT, runCli, tempDir, waitFor, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 let world: World | undefined;
@@ -38,6 +38,19 @@ function teeServer(dir: string): { args: string[]; toServer: string; fromServer:
 }
 
 const SCRIPT = { steps: [{ command: 'touch marker.txt' }, { text: 'made it' }] };
+
+describe('tap, fail-open', () => {
+  test('a recording that cannot be written (a full disk) stops the recording, not the bytes; the tap says so in --log only', async () => {
+    const dir = tempDir('tap');
+    const log = join(dir, 'tap.log');
+    const input = `{"id":1,"method":"initialize","params":{}}\nnot json\r\n\n${'y'.repeat(100_000)}\n`;
+    const result = await runCli(['tap', '--record', '/dev/full', '--log', log, '--', 'cat'], { input, cwd: dir });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toBe(input);
+    expect(result.stderr).toBe('');
+    expect(readFileSync(log, 'utf8')).toMatch(/^codex-dbg tap: (not recording|stopped recording to \/dev\/full): .*ENOSPC/m);
+  });
+});
 
 describe('tap against the real codex', () => {
   test('a hand-written client through the tap: turn with an approval, every byte identical on both sides, all of it recorded', async () => {

@@ -10,6 +10,7 @@ import type { TrafficEntry } from '../../core/connection.ts';
 import { usageError } from '../../core/errors.ts';
 import { decodeLine, preview, type RequestMessage } from '../../core/messages.ts';
 import { PluginHost } from '../../plugins/host.ts';
+import type { Recorder } from '../../recording/recorder.ts';
 import { locateCodex } from '../../transports/locate-codex.ts';
 import { rendezvousDir, TapAnnouncer, WATCH_LINE_LIMIT } from '../../transports/rendezvous.ts';
 import { TapRelay, type Interceptor, type TapDirection, type TapExit } from '../../transports/tap-relay.ts';
@@ -46,18 +47,33 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
 
   const side = openSideChannel(scope, tap.log);
   const set = await loadPluginSet(options, tap.log ? 'pretty' : undefined);
-  const recorder = openRecorder(scope, options);
-  recorder?.event('spawn', { bin, args, tap: true });
   const problem = (text: string) => {
     side.line(`codex-dbg tap: ${text}`);
-    failOpen(() => recorder?.event('problem', { text }));
+    record((r) => r.event('problem', { text }));
     failOpen(() => announcer?.send({ type: 'problem', text }));
   };
+  // A recording that cannot be written (a full disk) stops, said once; the bytes go on.
+  let recorder: Recorder | undefined;
+  const record = (what: (recorder: Recorder) => void) => {
+    if (!recorder) return;
+    try {
+      what(recorder);
+    } catch (error) {
+      recorder = undefined;
+      problem(`stopped recording to ${options.record}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  };
+  try {
+    recorder = openRecorder(scope, options);
+  } catch (error) {
+    problem(`not recording: ${(error as Error).message}`);
+  }
+  record((r) => r.event('spawn', { bin, args, tap: true }));
   const host = new PluginHost(set.plugins, set.formatter, {
     handlerTimeoutMs: options.handlerTimeout,
     color: useColor({ color: options.color && Boolean(tap.log && process.env.FORCE_COLOR) }),
     log: (text) => side.line(text),
-    onAnswer: (request, _reply, by) => recorder?.event('answered', { id: request.id, method: request.method, by, tap: true }),
+    onAnswer: (request, _reply, by) => record((r) => r.event('answered', { id: request.id, method: request.method, by, tap: true })),
   });
   scope.defer('dispose plugins', () => host.dispose());
   await host.setup();
@@ -94,7 +110,7 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
         if (typeof name === 'string') announcer?.setClient(name);
       }
       if (!observing) return;
-      recorder?.message(dir, message);
+      record((r) => r.message(dir, message));
       const entry: TrafficEntry = { direction: dir, kind, message, line: text, at: performance.now() - started };
       const formatted = host.observe(entry);
       if (formatted) side.write(formatted);
@@ -103,7 +119,7 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
       problem(`forwarded a ${dir === 'in' ? 'server' : 'front end'} line of ${bytes} bytes without observing it (above --max-line-bytes ${observeLimit})`);
     },
     stderr(line: string) {
-      recorder?.stderr(line);
+      record((r) => r.stderr(line));
     },
   };
 
@@ -119,9 +135,9 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
   const { spawned, exited } = relay.start();
   passSignals(scope, relay);
   await spawned;
-  recorder?.event('spawned', { pid: relay.pid });
+  record((r) => r.event('spawned', { pid: relay.pid }));
   const exit = await exited;
-  recorder?.event('server-exit', { reason: 'exited', code: exit.code, signal: exit.signal });
+  record((r) => r.event('server-exit', { reason: 'exited', code: exit.code, signal: exit.signal }));
   await announcer?.close({ type: 'exit', code: exit.code, signal: exit.signal });
   return exit;
 }
