@@ -57,6 +57,7 @@ export function listTapSockets(dir: string): string[] {
 export class TapAnnouncer {
   private readonly watchers = new Set<Socket>();
   private hello: Extract<TapEvent, { type: 'hello' }>;
+  private closed = false;
 
   private constructor(
     private readonly server: Server,
@@ -111,8 +112,10 @@ export class TapAnnouncer {
     }
   }
 
-  /** Tells watchers how it ended, then removes the socket. */
+  /** Tells watchers how it ended, then removes the socket. Safe to call again. */
   async close(exit?: Extract<TapEvent, { type: 'exit' }>): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (exit) this.send(exit);
     // A watcher gets a moment to take the last events; a stuck one does not hold the tap's exit.
     await Promise.race([

@@ -29,6 +29,8 @@ export interface TapOptions {
 
 /** Lines above this are forwarded but not observed unless --max-line-bytes says otherwise: a tap need not hold decoded copies. */
 const DEFAULT_OBSERVE_LIMIT = 16 * 1024 * 1024;
+/** How many unreadable lines are reported one by one. */
+const UNREADABLE_REPORTED = 20;
 
 export async function tapCommand(command: string[], options: CommonOptions, tap: TapOptions): Promise<number> {
   let exit: TapExit | undefined;
@@ -90,11 +92,13 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
   } catch (error) {
     problem(`watch cannot see this tap: ${(error as Error).message}`);
   }
+  scope.defer('stop announcing the tap', () => announcer?.close());
 
   const observeLimit = tap.observeLimit ?? DEFAULT_OBSERVE_LIMIT;
   const observing = Boolean(recorder) || set.plugins.some(({ plugin }) => plugin.onMessage) || Boolean(set.formatter);
   const started = performance.now();
   let clientNamed = false;
+  let unreadable = 0;
   const observer = {
     watchingServer: () => observing || Boolean(announcer?.watching),
     line(dir: TapDirection, text: string) {
@@ -102,7 +106,13 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
       else announcer?.send({ type: 'skipped', dir, bytes: text.length, why: 'too long to send to a watcher' });
       if ((!observing && clientNamed) || text.trim() === '') return;
       const decoded = decodeLine(text);
-      if (!decoded.ok) return problem(`${dir === 'in' ? 'server' : 'front end'} sent a line codex-dbg cannot read (${decoded.reason}): ${preview(text)}`);
+      if (!decoded.ok) {
+        // Said for the first few only: a peer that speaks something else must not flood the side channel.
+        unreadable++;
+        if (unreadable <= UNREADABLE_REPORTED) problem(`${dir === 'in' ? 'server' : 'front end'} sent a line codex-dbg cannot read (${decoded.reason}): ${preview(text)}`);
+        if (unreadable === UNREADABLE_REPORTED) problem('further unreadable lines are forwarded without a word');
+        return;
+      }
       const { kind, message } = decoded.value;
       if (!clientNamed && dir === 'out' && kind === 'request' && message.method === 'initialize') {
         clientNamed = true;
