@@ -15,10 +15,11 @@ import { realServer } from './bench/sections/real-server.ts';
 import { recording } from './bench/sections/recording.ts';
 import { roundtrip } from './bench/sections/roundtrip.ts';
 import { startup } from './bench/sections/startup.ts';
+import { tap } from './bench/sections/tap.ts';
 import { throughput } from './bench/sections/throughput.ts';
 import { websocket } from './bench/sections/websocket.ts';
 
-const SECTIONS: Section[] = [throughput, roundtrip, memory, recording, startup, realServer, websocket, inspector];
+const SECTIONS: Section[] = [throughput, roundtrip, memory, recording, startup, realServer, websocket, inspector, tap];
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !SECTIONS.some((section) => section.name === name));

@@ -9,7 +9,7 @@
 import { builtinFormatters } from '../plugins/builtin/index.ts';
 import { APPROVAL_POLICIES, SANDBOX_MODES } from './options.ts';
 
-export type CommandName = '' | 'exec' | 'call' | 'replay' | 'stats' | 'view' | 'schema' | 'demo' | 'doctor' | 'help' | 'completion';
+export type CommandName = '' | 'exec' | 'call' | 'replay' | 'stats' | 'view' | 'tap' | 'watch' | 'shim' | 'serve' | 'schema' | 'demo' | 'doctor' | 'help' | 'completion';
 
 export interface ArgSpec {
   name: string;
@@ -94,6 +94,30 @@ export const COMMANDS: CommandSpec[] = [
     details: ['The page is served on 127.0.0.1 with a token in its URL; only that URL opens it.'],
   },
   {
+    name: 'tap',
+    args: [{ name: '...server-command', required: false }],
+    summary: "sit between a front end and its server: codex-dbg tap [flags] -- <codex> app-server [args…]; bytes pass unchanged",
+    details: [
+      'Give the front end codex-dbg tap as its codex executable. Without a command after --, codex is looked up',
+      'as usual (--codex-bin, $CODEX_BIN, PATH). --record, --log and observer plugins see the traffic; they never',
+      "write to the front end's stdout or stderr. Exits with the server's exit code.",
+    ],
+  },
+  { name: 'watch', args: [], summary: 'show, live, the traffic of every running tap (started before or after watch), labelled by pid, client and cwd' },
+  {
+    name: 'shim',
+    args: [
+      { name: 'action', required: true, complete: ['install', 'remove'] },
+      { name: 'dir', required: false, complete: 'directory' },
+    ],
+    summary: 'install [dir] (default ~/.codex-dbg/shim): a `codex` there that taps app-server and records it; remove: undo',
+  },
+  {
+    name: 'serve',
+    args: [{ name: 'recording', required: true, complete: 'file' }],
+    summary: "play a recording's server side to the client on stdio (give it to a front end as its codex); exit 1 on any divergence",
+  },
+  {
     name: 'schema',
     args: [
       { name: 'action', required: true, complete: ['diff'] },
@@ -113,7 +137,7 @@ export const COMMANDS: CommandSpec[] = [
     summary: 'check what a session needs: the codex binary, its start and login; with --connect, the server at that url',
     details: ['One line per check, with how to fix what fails; exit 0 when all pass. --json prints one JSON object instead.'],
   },
-  { name: 'help', args: [{ name: 'command', required: false, complete: ['exec', 'call', 'replay', 'stats', 'view', 'schema', 'demo', 'doctor', 'help', 'completion'] }], summary: 'help for all of codex-dbg, or for one command' },
+  { name: 'help', args: [{ name: 'command', required: false, complete: ['exec', 'call', 'replay', 'stats', 'view', 'tap', 'watch', 'shim', 'serve', 'schema', 'demo', 'doctor', 'help', 'completion'] }], summary: 'help for all of codex-dbg, or for one command' },
   {
     name: 'completion',
     args: [{ name: 'shell', required: true, complete: SHELLS }],
@@ -137,7 +161,7 @@ const ATTACH: CommandName[] = ['', 'exec', 'call', 'doctor'];
 const EVERY: CommandName[] = COMMANDS.map((command) => command.name);
 
 export const FLAGS: FlagSpec[] = [
-  { name: 'codex-bin', value: '<path>', description: 'codex executable (default: $CODEX_BIN, then codex on PATH, then the @openai/codex package)', commands: [...SERVER, 'replay', 'schema', 'doctor'], complete: 'file' },
+  { name: 'codex-bin', value: '<path>', description: 'codex executable (default: $CODEX_BIN, then codex on PATH, then the @openai/codex package)', commands: [...SERVER, 'replay', 'schema', 'doctor', 'tap', 'shim'], complete: 'file' },
   { name: 'config', short: 'c', value: '<key=value>', repeatable: true, description: 'config override passed to codex as --config (repeatable)', commands: [...SERVER, 'doctor'] },
   { name: 'thread-id', value: '<id>', description: 'resume this thread instead of starting one', commands: THREAD },
   { name: 'approval-policy', value: '<policy>', description: `${APPROVAL_POLICIES.join(' | ')} (default: on-request)`, commands: THREAD, complete: APPROVAL_POLICIES },
@@ -145,25 +169,25 @@ export const FLAGS: FlagSpec[] = [
   { name: 'model', value: '<name>', description: 'model for the thread', commands: THREAD },
   { name: 'model-provider', value: '<name>', description: 'model provider for the thread', commands: THREAD },
   { name: 'cwd', value: '<path>', description: 'working directory for the thread', commands: THREAD, complete: 'directory' },
-  { name: 'plugin', value: '<name[:k=v,...]>', repeatable: true, description: 'a built-in plugin, a plugin file or package, with options (repeatable, asked in order)', commands: PLUGINS, complete: 'file' },
-  { name: 'plugins-config', value: '<file>', description: 'plugin options as JSON: {"plugin-name": {"key": value}}', commands: PLUGINS, complete: 'file' },
-  { name: 'format', value: '<name>', description: `output: ${builtinFormatters.join(' | ')} | a formatter plugin (default: raw; exec: final; demo: pretty)`, commands: PLUGINS, complete: builtinFormatters },
-  { name: 'auto-approve', description: 'accept command and file-change approvals (same as --plugin auto-approve)', commands: ['', 'exec', 'call', 'replay'] },
+  { name: 'plugin', value: '<name[:k=v,...]>', repeatable: true, description: 'a built-in plugin, a plugin file or package, with options (repeatable, asked in order)', commands: [...PLUGINS, 'tap'], complete: 'file' },
+  { name: 'plugins-config', value: '<file>', description: 'plugin options as JSON: {"plugin-name": {"key": value}}', commands: [...PLUGINS, 'tap'], complete: 'file' },
+  { name: 'format', value: '<name>', description: `output: ${builtinFormatters.join(' | ')} | a formatter plugin (default: raw; exec: final; demo: pretty)`, commands: [...PLUGINS, 'tap', 'watch'], complete: builtinFormatters },
+  { name: 'auto-approve', description: 'accept command and file-change approvals (same as --plugin auto-approve)', commands: ['', 'exec', 'call', 'replay', 'tap'] },
   { name: 'final-only', description: 'print only completed items as readable lines (same as --format final)', commands: PLUGINS },
-  { name: 'record', value: '<file>', description: 'record every message, server stderr line and client event as JSON Lines', commands: SERVER, complete: 'file' },
-  { name: 'record-max-bytes', value: '<n>', description: 'continue the recording in a new numbered part once a file reaches n bytes', commands: SERVER },
-  { name: 'record-secrets', description: 'keep tokens and keys in the recording (redacted by default)', commands: SERVER },
+  { name: 'record', value: '<file>', description: 'record every message, server stderr line and client event as JSON Lines', commands: [...SERVER, 'tap'], complete: 'file' },
+  { name: 'record-max-bytes', value: '<n>', description: 'continue the recording in a new numbered part once a file reaches n bytes', commands: [...SERVER, 'tap'] },
+  { name: 'record-secrets', description: 'keep tokens and keys in the recording (redacted by default)', commands: [...SERVER, 'tap'] },
   { name: 'scripted-model', value: '<script.json>', description: 'run codex offline against a scripted model on 127.0.0.1, with a throwaway CODEX_HOME', commands: ['', 'exec', 'call'], complete: 'file' },
   { name: 'json', description: 'the same as one JSON object', commands: ['stats', 'doctor'] },
   { name: 'top', value: '<n>', description: 'how many methods to list (default: 10)', commands: ['stats'] },
   { name: 'turn-timeout', value: '<seconds>', description: 'give up on a turn after this many seconds: interrupt it (exec: exit 4)', commands: THREAD },
   { name: 'request-timeout', value: '<ms>', description: 'how long to wait for a reply to each request (default: 30000)', commands: SERVER },
-  { name: 'handler-timeout', value: '<ms>', description: 'how long a plugin may take to answer a server request; 0: no limit (default: 10000)', commands: PLUGINS },
-  { name: 'max-line-bytes', value: '<n>', description: 'largest server line accepted, in bytes (default: 134217728)', commands: [...SERVER, 'doctor'] },
+  { name: 'handler-timeout', value: '<ms>', description: 'how long a plugin may take to answer a server request; 0: no limit (default: 10000)', commands: [...PLUGINS, 'tap'] },
+  { name: 'max-line-bytes', value: '<n>', description: 'largest server line accepted, in bytes (default: 134217728)', commands: [...SERVER, 'doctor', 'tap', 'serve'] },
   { name: 'opt-out', value: '<method>', repeatable: true, description: 'ask the server not to send this notification (repeatable)', commands: SERVER },
   { name: 'experimental-api', negated: true, description: 'do not ask for the experimental API (test the stable surface)', commands: [...SERVER, 'schema'] },
   { name: 'server-log', description: "show the server's stderr live (it is always kept for diagnosis)", commands: SERVER },
-  { name: 'color', negated: true, description: 'no colours (also when NO_COLOR is set or output is not a terminal)', commands: PLUGINS },
+  { name: 'color', negated: true, description: 'no colours (also when NO_COLOR is set or output is not a terminal)', commands: [...PLUGINS, 'tap', 'watch'] },
   {
     name: 'validate',
     value: '<mode>',
@@ -184,6 +208,9 @@ export const FLAGS: FlagSpec[] = [
   { name: 'ui', description: 'serve the inspector, a local web page of this session (timeline, conversation, answers); prints its URL', commands: ['', 'exec'] },
   { name: 'open', description: 'open the inspector in a browser (implies --ui)', commands: ['', 'exec', 'view'] },
   { name: 'ui-secrets', description: 'show tokens and keys in the inspector page (redacted by default)', commands: ['', 'exec', 'view'] },
+  { name: 'log', value: '<file>', description: "tap: write the traffic there, formatted by --format (default: pretty); never to the front end's stdout or stderr", commands: ['tap'], complete: 'file' },
+  { name: 'intercept', description: "tap: let handler plugins answer server requests in the front end's place", commands: ['tap'] },
+  { name: 'speed', value: '<factor>', description: 'replay the recorded timing at this speed (1: as recorded; default: as fast as the client goes)', commands: ['serve'] },
   { name: 'debug', description: 'show stack traces and full server error texts', commands: EVERY },
   { name: 'help', short: 'h', description: 'this help (codex-dbg help <command> for one command)', commands: EVERY },
   { name: 'version', short: 'v', description: 'print the version', commands: EVERY },

@@ -9,6 +9,10 @@ import { replayCommand } from './commands/replay.ts';
 import { statsCommand } from './commands/stats.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { viewCommand } from './commands/view.ts';
+import { tapCommand } from './commands/tap.ts';
+import { watchCommand } from './commands/watch.ts';
+import { shimCommand } from './commands/shim.ts';
+import { serveCommand } from './commands/serve.ts';
 import { usageError } from '../core/errors.ts';
 import { COMMANDS, SHELLS, findCommand } from './command-line.ts';
 import { commandHelp, programHelp } from './help.ts';
@@ -44,6 +48,10 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'stats') return await statsCommand(String(args[0]), { json: Boolean(raw.json), top: raw.top, debug: Boolean(raw.debug) });
     if (command === 'schema') return await schemaCommand(String(args[0]), args.slice(1).map(String), options);
     if (command === 'view') return await viewCommand(String(args[0]), options);
+    if (command === 'tap') return await tapCommand(args.map(String), options, { log: raw.log === undefined ? undefined : String(raw.log), intercept: Boolean(raw.intercept), observeLimit: raw.maxLineBytes === undefined ? undefined : options.maxLineBytes });
+    if (command === 'watch') return await watchCommand(options);
+    if (command === 'shim') return await shimCommand(String(args[0]), args[1] === undefined ? undefined : String(args[1]), options);
+    if (command === 'serve') return await serveCommand(String(args[0]), options, { speed: raw.speed === undefined ? undefined : readSpeed(raw.speed) });
     return await interactiveCommand(options);
   } catch (error) {
     return reportError(error, Boolean(raw.debug));
@@ -70,4 +78,10 @@ function completionFor(shell: string): string {
     throw usageError(`completion ${shell}: no script for this shell${didYouMean(shell, SHELLS)}; use one of: ${SHELLS.join(', ')}`);
   }
   return completionScript(shell as (typeof SHELLS)[number]);
+}
+
+function readSpeed(value: unknown): number {
+  const speed = Number(value);
+  if (!(speed > 0) || !Number.isFinite(speed)) throw usageError('--speed: expected a number above 0 (1 replays the recorded timing)');
+  return speed;
 }

@@ -85,14 +85,14 @@ async function loadFormatter(name: string, loaderOptions: Parameters<typeof load
   }
 }
 
-/** The --record file (gzip for .gz, numbered parts past --record-max-bytes); a write failure is told once on stderr. */
-export function openRecorder(scope: Scope, options: CommonOptions, output: Output): Recorder | undefined {
+/** The --record file (gzip for .gz, numbered parts past --record-max-bytes); a write failure is told once with `say`. */
+export function openRecorder(scope: Scope, options: CommonOptions, say: (text: string) => void): Recorder | undefined {
   if (!options.record) return undefined;
   const recorder = new Recorder(options.record, {
     keepSecrets: options.recordSecrets,
     version: VERSION,
     maxBytes: options.recordMaxBytes,
-    onProblem: (text) => output.stderrLine(`codex-dbg: ${text}`),
+    onProblem: say,
   });
   scope.defer('close the recording', () => recorder.close());
   return recorder;
@@ -312,7 +312,7 @@ export async function startSession(scope: Scope, options: CommonOptions, setup: 
   const bearer = readBearer(options);
   const codex = options.connect ? undefined : locateCodex({ codexBin: options.codexBin });
   // The session's record goes to the --record file and to the inspector alike.
-  const recorder = teeSinks(openRecorder(scope, options, output), inspector?.feed);
+  const recorder = teeSinks(openRecorder(scope, options, (text) => output.stderrLine(`codex-dbg: ${text}`)), inspector?.feed);
   if (codex) recorder?.event('codex', { path: codex.path, source: codex.source });
   const host = await startPlugins(scope, set, options, { output, color, recorder, prompter: setup.prompter });
   const validation = await startValidation(scope, options, () => (codex ?? locateCodex({ codexBin: options.codexBin })).path, { log: (text) => output.stderrLine(text), recorder });

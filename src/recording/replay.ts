@@ -42,8 +42,8 @@ function canonical(value: unknown): string {
   );
 }
 
-/** What must match: the result whole, or for an error its code (messages may be reworded). */
-function comparable(reply: Reply): string {
+/** What must match: the result whole, or for an error its code (messages may be reworded). `serve` compares the same way. */
+export function comparable(reply: Reply): string {
   return 'error' in reply ? `error ${reply.error.code}` : canonical(reply.result);
 }
 

@@ -99,8 +99,8 @@ plugin(`${READ_ONLY}/plugin.ts`, pluginSource('esm-ts', 'read-only', SUMMARY, `i
 files[`${READ_ONLY}/side.ts`] = `import { VERSION } from 'codex-dbg';\nconst seen: string = VERSION;\nexport default seen;\n`;
 
 const RECORDING = [
-  { type: 'header', format: 'codex-dbg-recording', version: 1, startedAt: '2025-01-01T00:00:00.000Z', codexDbg: VERSION, redacted: false },
-  { type: 'message', dir: 'in', t: 1, message: { id: 0, method: 'currentTime/read', params: {} } },
+  { type: 'header', format: 'codex-dbg-recording', version: 1, startedAt: '2025-01-01T00:00:00.000Z', codexDbg: VERSION, redacted: true },
+  { type: 'message', dir: 'in', t: 1, message: { id: 0, method: 'currentTime/read', params: { threadId: 'th-1' } } },
   { type: 'message', dir: 'out', t: 2, message: { id: 0, result: { currentTimeAt: 42 } } },
 ];
 

@@ -32,7 +32,7 @@ export function demoCommand(given: CommonOptions): Promise<number> {
       output.flush();
       output.stderrLine(color.bold(color.blue(`\n▶ ${text}`)));
     };
-    const recorder = openRecorder(scope, options, output);
+    const recorder = openRecorder(scope, options, (text) => output.stderrLine(`codex-dbg: ${text}`));
     const host = await startPlugins(scope, set, options, { output, color, recorder });
     const workdir = mkdtempSync(join(tmpdir(), 'codex-dbg-demo-'));
     scope.defer('remove the demo directory', () => {
