@@ -34,6 +34,11 @@ export async function openRecording(path: string, keepSecrets: boolean): Promise
   }
   const first = Buffer.alloc(64 * 1024);
   const { bytesRead } = await file.read(first, 0, first.length, 0);
+  // Rows are read back from their place in the file, which a gzip stream does not have.
+  if (bytesRead >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
+    await file.close();
+    throw new DbgError('E_USAGE', `${path} is gzip-compressed; view reads plain recordings: gunzip -k ${path}, then view the .jsonl`);
+  }
   const headerEnd = first.subarray(0, bytesRead).indexOf(NEWLINE);
   let header: Loose | undefined;
   try {

@@ -8,9 +8,11 @@ import { runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
 import { openOutput } from '../setup.ts';
 import { watchSignals } from '../signals.ts';
+import { checkReadableFile } from '../../util/json-file.ts';
 
 export function viewCommand(file: string, options: CommonOptions): Promise<number> {
   return runCommand(options, async (scope) => {
+    checkReadableFile(file, `view ${file}`);
     const output = openOutput(scope);
     const recording = await openRecording(file, options.uiSecrets);
     scope.defer('close the recording', () => recording.close());
