@@ -14,6 +14,9 @@ import type { CommonOptions } from '../options.ts';
 import { loadPluginSet, openOutput, openRecorder, startPlugins, startServer, useColor } from '../setup.ts';
 import { startValidation } from '../validation.ts';
 
+
+/** The header codex sends when the answer to attestation/generate came too late. */
+const LATE_ATTESTATION = '{"v":1,"s":1}';
 export function demoCommand(given: CommonOptions): Promise<number> {
   return runCommand(given, async (scope) => {
     const options: CommonOptions = {
@@ -59,8 +62,13 @@ export function demoCommand(given: CommonOptions): Promise<number> {
     output.stderrLine(`  hello.txt: ${existsSync(hello) ? JSON.stringify(readFileSync(hello, 'utf8').trim()) : 'missing'}`);
     output.stderrLine(`  notes.md: ${existsSync(join(workdir, 'notes.md')) ? 'written' : 'missing'}`);
     const headers = world.model.requests.map((request) => String(request.headers['x-oai-attestation'] ?? '(none)'));
-    const distinct = [...new Set(headers)];
-    output.stderrLine(`  attestation: ${headers.length} model requests; x-oai-attestation ${distinct.length === 1 ? `on every one: ${distinct[0]}` : `varied: ${distinct.join(', ')}`}`);
+    const counts = new Map<string, number>();
+    for (const header of headers) counts.set(header, (counts.get(header) ?? 0) + 1);
+    const [only] = counts.keys();
+    const shown = counts.size === 1 ? `on every one: ${only}` : [...counts].map(([header, count]) => `${count} × ${header}`).join(', ');
+    output.stderrLine(`  attestation: ${headers.length} model requests; x-oai-attestation ${shown}`);
+    // codex waits about 100 ms for the answer; past that it sends s:1 and goes on (a busy machine, not a fault).
+    if (counts.has(LATE_ATTESTATION)) output.stderrLine(`  (${LATE_ATTESTATION}: the answer came after codex stopped waiting for it, about 100 ms)`);
     output.stderrLine('  (attestation-stub answered attestation/generate before each one; see the [attestation-stub] lines)');
     output.stderrLine('  Try it yourself: codex-dbg --scripted-model script.json --format pretty   (README: "Record, replay, script")');
     return failed ? ExitCode.failure : ExitCode.ok;
