@@ -7,8 +7,12 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 export interface LineDecoderEvents {
-  /** One line without its newline (and without a CR before it); `bytes` are the line's bytes as received. */
-  line(text: string, bytes: Uint8Array): void;
+  /**
+   * One line without its newline (and without a CR before it). `bytes` are the line's bytes as received,
+   * given only when the text cannot stand for them (invalid UTF-8 was decoded as U+FFFD): otherwise holding
+   * them would keep a second copy of every large line alive.
+   */
+  line(text: string, bytes?: Uint8Array): void;
   /** A line longer than the limit was dropped; `bytes` is its full length. */
   oversize(bytes: number): void;
 }
@@ -36,17 +40,22 @@ export class LineDecoder {
         this.events.oversize(length);
       } else if (this.pendingBytes === 0) {
         const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
-        this.events.line(buf.toString('utf8', start, end), buf.subarray(start, end));
+        this.emit(buf, start, end);
       } else {
         this.pending.push(buf.subarray(start, nl));
         const whole = Buffer.concat(this.pending, length);
         this.resetPending();
         const end = length > 0 && whole[length - 1] === CR ? length - 1 : length;
-        this.events.line(whole.toString('utf8', 0, end), whole.subarray(0, end));
+        this.emit(whole, 0, end);
       }
       start = nl + 1;
     }
     if (start < buf.length) this.keep(buf.subarray(start));
+  }
+
+  private emit(buf: Buffer, start: number, end: number): void {
+    const text = buf.toString('utf8', start, end);
+    this.events.line(text, text.includes('\uFFFD') ? buf.subarray(start, end) : undefined);
   }
 
   /** Called at end of stream: returns what was left without a newline (a truncated last line), if anything. */
