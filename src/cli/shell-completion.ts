@@ -25,77 +25,74 @@ const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 export function completionScript(shell: Shell): string {
   if (shell === 'fish') return fishScript();
-  return shell === 'bash' ? bashScript() : zshScript();
+  return posixScript(shell === 'bash' ? BASH : ZSH);
 }
 
-/** The loop both bash and zsh use to find the command word and count the arguments after it. */
-function findCommandLoop(first: number, word: string): string {
+/** What bash and zsh differ in; the script itself is the same for both (posixScript). */
+interface PosixShell {
+  /** Lines before the function: how to install it (and zsh's #compdef tag). */
+  header: string[];
+  /** The array holding the words of the line, the index of the word being completed, and of the first word after the program. */
+  words: string;
+  current: string;
+  first: number;
+  /** The statement that offers a completion; for none, the statement that offers nothing. */
+  offer(completion: Completion | undefined): string;
+  /** The line that registers the function. */
+  footer: string;
+}
+
+const BASH: PosixShell = {
+  header: ['# bash completion for codex-dbg: eval "$(codex-dbg completion bash)" in ~/.bashrc'],
+  words: 'COMP_WORDS',
+  current: 'COMP_CWORD',
+  first: 1,
+  offer(completion) {
+    if (completion === 'file') return 'COMPREPLY=($(compgen -f -- "$cur"))';
+    if (completion === 'directory') return 'COMPREPLY=($(compgen -d -- "$cur"))';
+    const list = listOf(completion);
+    return list ? `COMPREPLY=($(compgen -W ${quote(list.join(' '))} -- "$cur"))` : 'COMPREPLY=()';
+  },
+  footer: 'complete -o default -F _codex_dbg codex-dbg',
+};
+
+const ZSH: PosixShell = {
+  header: ['#compdef codex-dbg', '# zsh completion for codex-dbg: eval "$(codex-dbg completion zsh)" in ~/.zshrc, after compinit'],
+  words: 'words',
+  current: 'CURRENT',
+  first: 2,
+  offer(completion) {
+    if (completion === 'file') return '_files';
+    if (completion === 'directory') return '_directories';
+    const list = listOf(completion);
+    return list ? `compadd -- ${list.map(quote).join(' ')}` : ':';
+  },
+  footer: 'compdef _codex_dbg codex-dbg',
+};
+
+/**
+ * The bash or zsh script: find the command word and count the arguments after it, then offer the value of
+ * the flag just typed, the flags of the command, or its next argument.
+ */
+function posixScript(shell: PosixShell): string {
+  const { offer } = shell;
+  const args = (command: CommandSpec) => {
+    if (command.name === '') return offer(commandWords);
+    const arms = command.args.map((arg, index) => `${index}) ${offer(arg.complete)} ;;`);
+    return arms.length === 0 ? offer(undefined) : `case $nargs in ${arms.join(' ')} esac`;
+  };
   return [
-    `  for ((i = ${first}; i < ${word === 'COMP_WORDS[i]' ? 'COMP_CWORD' : 'CURRENT'}; i++)); do`,
-    `    w=\${${word}}`,
+    ...shell.header,
+    '_codex_dbg() {',
+    `  local cur=\${${shell.words}[${shell.current}]} prev=\${${shell.words}[${shell.current}-1]} cmd= nargs=0 i w`,
+    `  for ((i = ${shell.first}; i < ${shell.current}; i++)); do`,
+    `    w=\${${shell.words}[i]}`,
     '    case $w in',
     `      ${valueFlags.flatMap(words).join('|')}) ((i++)) ;;`,
     '      -*) ;;',
     `      *) if [[ -z $cmd && " ${commandWords.join(' ')} " == *" $w "* ]]; then cmd=$w; else ((nargs++)); fi ;;`,
     '    esac',
     '  done',
-  ].join('\n');
-}
-
-function bashScript(): string {
-  const offer = (completion: Completion | undefined) => {
-    if (completion === 'file') return 'COMPREPLY=($(compgen -f -- "$cur"))';
-    if (completion === 'directory') return 'COMPREPLY=($(compgen -d -- "$cur"))';
-    const list = listOf(completion);
-    return list ? `COMPREPLY=($(compgen -W ${quote(list.join(' '))} -- "$cur"))` : 'COMPREPLY=()';
-  };
-  return [
-    '# bash completion for codex-dbg: eval "$(codex-dbg completion bash)" in ~/.bashrc',
-    '_codex_dbg() {',
-    '  local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} cmd= nargs=0 i w',
-    findCommandLoop(1, 'COMP_WORDS[i]'),
-    '  case $prev in',
-    ...valueFlags.map((flag) => `    ${words(flag).join('|')}) ${offer(flag.complete)}; return ;;`),
-    '  esac',
-    '  if [[ $cur == -* ]]; then',
-    '    case $cmd in',
-    ...COMMANDS.map((command) => `      ${command.name || "''"}) ${offer(flagsOf(command.name).flatMap(words))} ;;`),
-    '    esac',
-    '    return',
-    '  fi',
-    '  case $cmd in',
-    ...COMMANDS.map((command) => `    ${command.name || "''"}) ${bashArgs(command, offer)} ;;`),
-    '  esac',
-    '}',
-    'complete -o default -F _codex_dbg codex-dbg',
-    '',
-  ].join('\n');
-}
-
-function bashArgs(command: CommandSpec, offer: (completion: Completion | undefined) => string): string {
-  if (command.name === '') return offer(commandWords);
-  const arms = command.args.map((arg, index) => `${index}) ${offer(arg.complete)} ;;`);
-  return arms.length === 0 ? 'COMPREPLY=()' : `case $nargs in ${arms.join(' ')} esac`;
-}
-
-function zshScript(): string {
-  const offer = (completion: Completion | undefined) => {
-    if (completion === 'file') return '_files';
-    if (completion === 'directory') return '_directories';
-    const list = listOf(completion);
-    return list ? `compadd -- ${list.map(quote).join(' ')}` : ':';
-  };
-  const args = (command: CommandSpec) => {
-    if (command.name === '') return offer(commandWords);
-    const arms = command.args.map((arg, index) => `${index}) ${offer(arg.complete)} ;;`);
-    return arms.length === 0 ? ':' : `case $nargs in ${arms.join(' ')} esac`;
-  };
-  return [
-    '#compdef codex-dbg',
-    '# zsh completion for codex-dbg: eval "$(codex-dbg completion zsh)" in ~/.zshrc, after compinit',
-    '_codex_dbg() {',
-    '  local cur=${words[CURRENT]} prev=${words[CURRENT-1]} cmd= nargs=0 i w',
-    findCommandLoop(2, 'words[i]'),
     '  case $prev in',
     ...valueFlags.map((flag) => `    ${words(flag).join('|')}) ${offer(flag.complete)}; return ;;`),
     '  esac',
@@ -109,7 +106,7 @@ function zshScript(): string {
     ...COMMANDS.map((command) => `    ${command.name || "''"}) ${args(command)} ;;`),
     '  esac',
     '}',
-    'compdef _codex_dbg codex-dbg',
+    shell.footer,
     '',
   ].join('\n');
 }
