@@ -112,14 +112,7 @@ function Item({ item }: { item: TreeItem }) {
       return (
         <div class="item item-files">
           {head('file change')}
-          {((it.changes as Loose[] | undefined) ?? []).map((change) => (
-            <div class="file" key={change.path}>
-              <div class="path">
-                {change.kind?.type ?? 'change'} {change.path}
-              </div>
-              <Diff text={String(change.diff ?? '')} added={change.kind?.type === 'add'} />
-            </div>
-          ))}
+          <FileChanges changes={(it.changes as Loose[] | undefined) ?? []} />
         </div>
       );
     case 'mcpToolCall':
@@ -140,6 +133,22 @@ function Item({ item }: { item: TreeItem }) {
         </div>
       );
   }
+}
+
+/** A file change item's changes (or an approval's): each file's path and kind, then its diff. */
+export function FileChanges({ changes }: { changes: Loose[] }) {
+  return (
+    <>
+      {changes.map((change) => (
+        <div class="file" key={change.path}>
+          <div class="path">
+            {change.kind?.type ?? 'change'} {change.path}
+          </div>
+          <Diff text={String(change.diff ?? '')} added={change.kind?.type === 'add'} />
+        </div>
+      ))}
+    </>
+  );
 }
 
 /** A unified diff, lines coloured; an added file's bare content shows as added lines. */

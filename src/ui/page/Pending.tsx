@@ -3,7 +3,7 @@
 // If nobody answers before the deadline, the safe default does and the card goes away.
 import { useEffect, useState } from 'preact/hooks';
 import { postJson, tick, type PendingRequest } from './api.ts';
-import { Diff } from './Conversation.tsx';
+import { FileChanges } from './Conversation.tsx';
 
 type Loose = Record<string, any>; // biome-ignore lint: params are whatever the server sent
 
@@ -102,14 +102,7 @@ function Body({ request, params, send, busy }: { request: PendingRequest; params
         <div>
           {params.reason ? <p>{String(params.reason)}</p> : null}
           {changes.length === 0 ? <p class="dim">(the diff was not seen)</p> : null}
-          {changes.map((change) => (
-            <div class="file" key={change.path}>
-              <div class="path">
-                {change.kind?.type ?? 'change'} {change.path}
-              </div>
-              <Diff text={String(change.diff ?? '')} added={change.kind?.type === 'add'} />
-            </div>
-          ))}
+          <FileChanges changes={changes} />
           <Buttons decisions={['accept', 'acceptForSession', 'decline', 'cancel']} send={send} busy={busy} wrap={decide} />
         </div>
       );
