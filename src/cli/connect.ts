@@ -16,6 +16,7 @@ import type { PluginHost } from '../plugins/host.ts';
 import type { RecordSink } from '../recording/recorder.ts';
 import { OtherClients } from './other-clients.ts';
 import type { Output } from './output.ts';
+import { sleep } from '../core/timers.ts';
 
 export interface ReconnectPolicy {
   /** A new transport to the same server. */
@@ -160,7 +161,7 @@ export async function connect(options: LiveOptions): Promise<Live> {
     for (let attempt = 1; attempt <= policy.attempts && !stopped; attempt++) {
       const delay = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (attempt - 1));
       say(`${attempt === 1 ? `${lost.message}; ` : ''}reconnecting in ${(delay / 1000).toFixed(1)} s (attempt ${attempt} of ${policy.attempts})${last ? ` after: ${last}` : ''}`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay);
       if (stopped) return undefined;
       const transport = policy.open();
       const connection = open(transport);

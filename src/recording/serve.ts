@@ -6,6 +6,7 @@
 // request the recording has and the client never sent. Only the messages are used; timing only with `speed`.
 import type { RequestId } from '../core/messages.ts';
 import { classify } from '../core/messages.ts';
+import { sleep } from '../core/timers.ts';
 
 /** One recorded message, in order. */
 export interface ServedEntry {
@@ -130,7 +131,7 @@ export async function serveRecording(entries: AsyncIterable<ServedEntry>, io: Se
     if (options.speed) {
       const due = clock.real + (entry.t - clock.recorded) / options.speed;
       const wait = due - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      if (wait > 1) await sleep(wait);
     }
     if (kind === 'response' || kind === 'error') {
       // A reply goes back with the id the client used; one to a request the client never made is left out.

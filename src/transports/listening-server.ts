@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { DbgError } from '../core/errors.ts';
+import { sleep } from '../core/timers.ts';
 import { defaultControlSocket, socketTarget } from './endpoint.ts';
 import { reach } from './probe.ts';
 import { TailBuffer, stripAnsi } from './tail-buffer.ts';
@@ -96,7 +97,8 @@ export class ListeningServer {
     if (this.exit) return this.exit;
     for (const signal of ['SIGTERM', 'SIGTERM', 'SIGKILL'] as const) {
       this.child.kill(signal);
-      if (await settlesWithin(this.exited, graceMs)) break;
+      const exited = await Promise.race([this.exited.then(() => true), sleep(graceMs, { unref: true }).then(() => false)]);
+      if (exited) break;
     }
     return this.exited;
   }
@@ -128,18 +130,7 @@ export class ListeningServer {
       if (this.exit) throw new DbgError('E_SPAWN', 'codex app-server exited before it listened', { details: this.diagnosis() });
       if ((await reach({ path: socketTarget(path) }, 1000)).ok) return `unix://${path}`;
       if (Date.now() > until) throw new DbgError('E_SPAWN', `codex app-server did not open ${path} within ${timeoutMs / 1000} s`, { details: this.diagnosis() });
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
     }
   }
-}
-
-/** Whether `promise` settles within `ms`. */
-function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    promise.then(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }

@@ -7,6 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DbgError } from '../core/errors.ts';
+import { sleep } from '../core/timers.ts';
 
 /** What a tap tells a watcher, one JSON object per line. */
 export type TapEvent =
@@ -120,7 +121,7 @@ export class TapAnnouncer {
     // A watcher gets a moment to take the last events; a stuck one does not hold the tap's exit.
     await Promise.race([
       Promise.all([...this.watchers].map((socket) => new Promise<void>((resolve) => socket.end(resolve)))),
-      new Promise((resolve) => setTimeout(resolve, 500).unref()),
+      sleep(500, { unref: true }),
     ]);
     for (const socket of this.watchers) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));

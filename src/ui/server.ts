@@ -13,6 +13,7 @@ import type { PageAssets } from './assets.ts';
 import type { LiveFeed } from './live.ts';
 import { parseQuery, type QueryInput } from './query.ts';
 import type { SessionView } from './session-view.ts';
+import { sleep } from '../core/timers.ts';
 
 export interface InspectorServerOptions {
   view: SessionView<unknown>;
@@ -322,7 +323,7 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // A moment for the last stream data to leave, then drop every socket: a browser keeps connections it
       // opened ahead of time and never used, which would hold the server open until its header timeout.
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS))]);
+      await Promise.race([closed, sleep(CLOSE_GRACE_MS)]);
       server.closeAllConnections();
       await closed;
     },

@@ -18,6 +18,7 @@ import type { Scope } from '../lifecycle.ts';
 import { runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
 import { loadPluginSet, openRecorder, useColor } from '../setup.ts';
+import { sleep } from '../../core/timers.ts';
 
 export interface TapOptions {
   /** Where the formatter writes (never the front end's stdout or stderr). */
@@ -200,7 +201,7 @@ function passSignals(scope: Scope, relay: TapRelay): void {
 /** The server was killed by a signal: the tap dies of the same one, as the front end would have seen. */
 async function reraise(signal: NodeJS.Signals): Promise<number> {
   process.kill(process.pid, signal);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await sleep(1000);
   return 128 + (constants.signals[signal] ?? 1);
 }
 
