@@ -16,7 +16,7 @@ import { serveCommand } from './commands/serve.ts';
 import { usageError } from '../core/errors.ts';
 import { COMMANDS, SHELLS, findCommand } from './command-line.ts';
 import { commandHelp, programHelp } from './help.ts';
-import { readCommonOptions } from './options.ts';
+import { positiveNumberFlag, readCommonOptions } from './options.ts';
 import { parseArgs, type ParsedArgs } from './parse-args.ts';
 import { reportError } from './lifecycle.ts';
 import { completionScript } from './shell-completion.ts';
@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'tap') return await tapCommand(args.map(String), options, { log: raw.log === undefined ? undefined : String(raw.log), intercept: Boolean(raw.intercept), observeLimit: raw.maxLineBytes === undefined ? undefined : options.maxLineBytes });
     if (command === 'watch') return await watchCommand(options);
     if (command === 'shim') return await shimCommand(String(args[0]), args[1] === undefined ? undefined : String(args[1]), options);
-    if (command === 'serve') return await serveCommand(String(args[0]), options, { speed: raw.speed === undefined ? undefined : readSpeed(raw.speed) });
+    if (command === 'serve') return await serveCommand(String(args[0]), options, { speed: positiveNumberFlag('--speed', raw.speed, 'a number above 0 (1 replays the recorded timing)') });
     return await interactiveCommand(options);
   } catch (error) {
     return reportError(error, Boolean(raw.debug));
@@ -78,10 +78,4 @@ function completionFor(shell: string): string {
     throw usageError(`completion ${shell}: no script for this shell${didYouMean(shell, SHELLS)}; use one of: ${SHELLS.join(', ')}`);
   }
   return completionScript(shell as (typeof SHELLS)[number]);
-}
-
-function readSpeed(value: unknown): number {
-  const speed = Number(value);
-  if (!(speed > 0) || !Number.isFinite(speed)) throw usageError('--speed: expected a number above 0 (1 replays the recorded timing)');
-  return speed;
 }

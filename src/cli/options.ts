@@ -78,7 +78,7 @@ function picklistFlag<T extends readonly string[]>(flag: string, values: T, give
 const PositiveInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 const NonNegativeInt = v.pipe(v.number(), v.integer(), v.minValue(0));
 /** Seconds, fractions allowed; finite (Infinity is no number of seconds: leave the flag out for no limit). */
-const PositiveSeconds = v.pipe(v.number(), v.finite(), v.gtValue(0));
+const PositiveNumber = v.pipe(v.number(), v.finite(), v.gtValue(0));
 
 /**
  * A whole number (Infinity and 1.5 are refused). Timeouts of any length are honoured exactly, also past
@@ -92,9 +92,14 @@ function numberFlag(flag: string, given: unknown, fallback: number, schema: v.Ge
 }
 
 function secondsFlag(flag: string, given: unknown): number | undefined {
+  return positiveNumberFlag(flag, given, 'a number of seconds above 0');
+}
+
+/** A number above 0, not only whole ones (`--speed 0.5`); `expected` says what it means in the error. */
+export function positiveNumberFlag(flag: string, given: unknown, expected: string): number | undefined {
   if (given === undefined) return undefined;
-  const parsed = v.safeParse(PositiveSeconds, typeof given === 'string' && given.trim() !== '' ? Number(given) : given);
-  if (!parsed.success) throw usageError(`${flag} ${String(given)}: expected a number of seconds above 0`);
+  const parsed = v.safeParse(PositiveNumber, typeof given === 'string' && given.trim() !== '' ? Number(given) : given);
+  if (!parsed.success) throw usageError(`${flag} ${String(given)}: expected ${expected}`);
   return parsed.output;
 }
 
