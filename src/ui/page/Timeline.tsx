@@ -32,10 +32,13 @@ export function Timeline() {
   const height = Math.min(fullHeight, MAX_SCROLL_HEIGHT);
   const maxScroll = Math.max(0, height - viewHeight);
   const scaled = fullHeight > MAX_SCROLL_HEIGHT;
+  // Following, the window is the end of the list as it is now, not where the last scroll event left it:
+  // that event comes a frame after new rows, and the rows it points at may already be dropped (a blank flash).
+  const shownTop = follow ? maxScroll : scrollTop;
   const first = scaled
-    ? Math.round((maxScroll ? scrollTop / maxScroll : 0) * Math.max(0, total - visible + 1))
-    : Math.floor(scrollTop / ROW_HEIGHT);
-  const top = scaled ? scrollTop : first * ROW_HEIGHT;
+    ? Math.round((maxScroll ? shownTop / maxScroll : 0) * Math.max(0, total - visible + 1))
+    : Math.floor(shownTop / ROW_HEIGHT);
+  const top = scaled ? shownTop : first * ROW_HEIGHT;
   Object.assign(state.current, { first, visible, follow, total });
 
   /** Asks for the rows in view (or the last ones, when following); one request at a time, the latest wins. */
