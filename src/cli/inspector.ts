@@ -24,29 +24,55 @@ export interface LiveInspector {
   server: InspectorServer;
 }
 
+/**
+ * Where the inspector's words go. A command's own stderr by default; the tap, whose stderr is the front
+ * end's, says them in its side channel and hands the address (it carries the token) to its watchers.
+ */
+export interface InspectorVoice {
+  say(text: string): void;
+  /** The address to open, token included; by default said like the rest. */
+  tellUrl?(url: string): void;
+}
+
+export function stderrVoice(output: Pick<Output, 'stderrLine'>): InspectorVoice {
+  return { say: (text) => output.stderrLine(`codex-dbg: ${text}`) };
+}
+
 /** Serves a view: starts the server, prints its address, opens it with --open; closed when the scope ends. */
 export async function serveInspector(
   scope: Scope,
   view: SessionView<unknown>,
   options: Pick<CommonOptions, 'open'>,
-  output: Output,
+  voice: InspectorVoice,
   live?: LiveFeed,
 ): Promise<InspectorServer> {
   const server = await startInspectorServer({ view, live, assets: await pageAssets(), clientMethods: CLIENT_METHODS, version: VERSION });
   scope.defer('close the inspector', () => server.close());
-  output.stderrLine(`codex-dbg: inspector at ${server.url}`);
+  if (voice.tellUrl) voice.tellUrl(server.url);
+  else voice.say(`inspector at ${server.url}`);
   if (options.open) {
-    const opened = openInBrowser(server.url, (text) => output.stderrLine(`codex-dbg: ${text}`));
+    const opened = openInBrowser(server.url, (text) => voice.say(text));
     scope.defer('remove the browser redirect file', () => opened.cleanup());
   }
   return server;
 }
 
+/** What a live view is of, and whether the page may send to the server (a tap only looks). */
+export interface LiveSubject {
+  title: string;
+  sends: boolean;
+}
+
 /** With --ui: the live view of this session and its server (the record goes to `feed`). */
-export async function openLiveInspector(scope: Scope, options: CommonOptions, output: Output): Promise<LiveInspector | undefined> {
+export async function openLiveInspector(
+  scope: Scope,
+  options: CommonOptions,
+  voice: InspectorVoice,
+  subject: LiveSubject,
+): Promise<LiveInspector | undefined> {
   if (!options.ui) return undefined;
-  const feed = new LiveFeed('codex app-server', options.uiSecrets);
-  const server = await serveInspector(scope, feed.view as SessionView<unknown>, options, output, feed);
+  const feed = new LiveFeed(subject.title, options.uiSecrets, undefined, subject.sends);
+  const server = await serveInspector(scope, feed.view as SessionView<unknown>, options, voice, feed);
   // Runs before the server closes (cleanups run in reverse): pages see the end, waiting cards go away.
   scope.defer('end the live view', () => feed.end(feed.view.endedWith ?? 'codex-dbg stopped'));
   return { feed, server };

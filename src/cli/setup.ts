@@ -19,7 +19,7 @@ import { locateCodex, type CodexLocation } from '../transports/locate-codex.ts';
 import { ChildProcessTransport } from '../transports/stdio.ts';
 import { VERSION } from '../version.ts';
 import { connect, type Live, type ReconnectPolicy } from './connect.ts';
-import { attachSession, openLiveInspector, withUiPlugin, type LiveInspector } from './inspector.ts';
+import { attachSession, openLiveInspector, stderrVoice, withUiPlugin, type LiveInspector } from './inspector.ts';
 import type { Scope } from './lifecycle.ts';
 import { threadParams, type CommonOptions } from './options.ts';
 import { Output } from './output.ts';
@@ -305,7 +305,7 @@ export interface Started {
 export async function startSession(scope: Scope, options: CommonOptions, setup: SessionSetup): Promise<Started> {
   const { output } = setup;
   const color = useColor(options);
-  const inspector = await openLiveInspector(scope, options, output);
+  const inspector = await openLiveInspector(scope, options, stderrVoice(output), { title: options.connect?.display ?? 'codex app-server', sends: true });
   // An observer answers nothing, so the page gets no `ui` plugin to answer with (it still shows everything).
   const set = await loadPluginSet(options, setup.defaultFormat, options.observe ? undefined : inspector);
   if (options.observe) refuseAnsweringPlugins(set);

@@ -1,6 +1,7 @@
 // Where running taps can be found by `watch`: a per-user directory (mode 0700) holding one Unix socket per
 // tap (mode 0600), named tap-<pid>.sock. No network port, nothing another user can open. A tap sends each
-// connected watcher JSON Lines: a hello (pid, cwd, client name once known), then the traffic. A watcher
+// connected watcher JSON Lines: a hello (pid, cwd, client name once known, the inspector's address with
+// its token under --ui), then the traffic. A watcher
 // that falls behind loses events rather than slowing the tap (the tap's bytes never wait for a watcher).
 import { chmodSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -11,7 +12,7 @@ import { sleep } from '../core/timers.ts';
 
 /** What a tap tells a watcher, one JSON object per line. */
 export type TapEvent =
-  | { type: 'hello'; pid: number; cwd: string; client?: string; startedAt: string; command: string[] }
+  | { type: 'hello'; pid: number; cwd: string; client?: string; startedAt: string; command: string[]; inspector?: string }
   | { type: 'client'; name: string }
   | { type: 'line'; dir: 'in' | 'out'; text: string }
   | { type: 'skipped'; dir: 'in' | 'out'; bytes: number; why: string }

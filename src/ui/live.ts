@@ -45,7 +45,8 @@ export class LiveFeed implements RecordSink {
   private readonly waiting = new Map<string, Waiter>();
   private readonly startedAt = performance.now();
 
-  constructor(title: string, keepSecrets: boolean, maxRows = LIVE_MAX_ROWS) {
+  /** `sends`: the page may start turns and send methods (once the command supplies controls); false for a tap, which only looks. */
+  constructor(title: string, keepSecrets: boolean, maxRows = LIVE_MAX_ROWS, readonly sends = true) {
     this.view = new SessionView({ mode: 'live', title, keepSecrets }, new MemoryBodies(), maxRows);
   }
 

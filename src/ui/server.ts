@@ -161,7 +161,7 @@ export async function startInspectorServer(options: InspectorServerOptions): Pro
       response.end(options.assets.css);
     },
     'GET /api/info': (_request, response) =>
-      json(response, { ...view.info, ...state(), ...lists(), live: Boolean(live), clientMethods: options.clientMethods, version: options.version }),
+      json(response, { ...view.info, ...state(), ...lists(), live: Boolean(live), sends: Boolean(live?.sends), clientMethods: options.clientMethods, version: options.version }),
     'GET /api/rows': async (_request, response, url) => {
       const timeline = view.timeline;
       const found = await timeline.find(queryOf(url));

@@ -1,14 +1,19 @@
 // The inspector in a real headless browser (Debian's chromium through playwright-core): a live exec session
 // against the real codex, its approval answered by clicking, the messages in the order they crossed the
-// wire; then its recording opened with `view` and searched. A screenshot of each screen goes to
-// .tmp/artifacts/. The browser is refused without the token and from a DNS-rebinding name (Host); a foreign
-// Origin, and each refusal header by header, are in test/unit/inspector-server.test.ts.
+// wire; then its recording opened with `view` and searched; then a front end's session seen through
+// `tap --ui`, its approval clicked in the page in the front end's place. A screenshot of each screen goes to
+// .tmp/artifacts/. The browser is refused without the token, from a DNS-rebinding name (Host), and from a
+// page of another origin (Origin); each refusal header by header is in test/unit/inspector-server.test.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { openBrowser, REBOUND_HOST, type TestBrowser } from '../helpers/browser.ts';
-import { CLI, jsonLines, makeWorld, removeTempDirs, tempDir, waitFor, type World } from '../helpers/world.ts';
+import { runHandClient } from '../helpers/hand-client.ts';
+import { sharedServer } from '../helpers/listening.ts';
+import { CLI, CODEX, jsonLines, makeWorld, removeTempDirs, tempDir, waitFor, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
@@ -168,6 +173,38 @@ describe('the inspector in a real browser', () => {
     const rebound = await page.goto(`http://${REBOUND_HOST}:${url.port}/${url.search}`);
     expect(rebound?.status()).toBe(403);
     await expect(page.textContent('body')).resolves.toMatch(/Host "rebind\.test:\d+" is not this inspector's address/);
+    // A page of another origin (another local web server) that knows the whole address, token included,
+    // posts an answer (cross-site request forgery): the Origin its browser sends is refused. The browser
+    // hides that response from the page, so its status is read from the browser's network log.
+    const elsewhere = createServer((_request, response) => response.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>another site</p>'));
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const network = await browser.context.newCDPSession(page);
+    try {
+      const foreignOrigin = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+      await page.goto(`${foreignOrigin}/`);
+      await network.send('Network.enable');
+      const statuses = new Map<string, number>();
+      let answerRequest: string | undefined;
+      network.on('Network.requestWillBeSent', (event) => {
+        if (event.request.url.startsWith(`${url.origin}/api/answer`)) answerRequest = event.requestId;
+      });
+      network.on('Network.responseReceivedExtraInfo', (event) => statuses.set(event.requestId, event.statusCode));
+      const read = await page.evaluate(
+        (address) =>
+          fetch(address, { method: 'POST', mode: 'no-cors', credentials: 'include', body: JSON.stringify({ id: 1, result: { decision: 'accept' } }) }).then(
+            (response) => response.type,
+            (error) => String(error),
+          ),
+        `${url.origin}/api/answer${url.search}`,
+      );
+      expect(read).toMatch(/TypeError|opaque/); // the page learns nothing either way
+      const status = await waitFor('the refusal in the network log', () => (answerRequest === undefined ? undefined : statuses.get(answerRequest)));
+      // 403 is the address check's refusal (Origin, then Sec-Fetch-Site); past it this would get 415 (not JSON).
+      expect(status).toBe(403);
+    } finally {
+      await network.detach();
+      elsewhere.close();
+    }
     await page.goto(url.href);
     await page.locator('[data-state="loaded"]').waitFor();
     await page.locator('.rows .row[data-n="0"]').waitFor();
@@ -189,6 +226,69 @@ describe('the inspector in a real browser', () => {
     await page.locator('.rows .row[data-method="item/commandExecution/requestApproval"]').nth(1).waitFor();
     await expect(page.locator('.filters .matches').textContent()).resolves.toBe('2 rows');
     expect((await paintedRows(page)).map(([, dir]) => dir)).toEqual(['←', '→']);
+  });
+});
+
+describe('--connect --ui', () => {
+  test('a session attached over WebSocket shows in the page, and its approval is answered by a click', async () => {
+    const shared = await sharedServer({ steps: [{ command: 'touch attached-by-a-click.txt' }, { text: 'Made it over WebSocket.' }] }, 'ws://127.0.0.1:0');
+    try {
+      running = startCli(['exec', 'make the file', '--connect', shared.url, '--ui', '--approval-policy', 'untrusted', '--sandbox', 'workspace-write', '--handler-timeout', '60000'], {
+        cwd: shared.world.workdir,
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      const { page } = browser;
+      await page.goto(await running.url);
+      await expect(page.locator('.title').textContent()).resolves.toBe(`live: ${shared.url}`);
+      const card = page.locator('.card[data-method="item/commandExecution/requestApproval"]');
+      await card.waitFor();
+      await card.locator('button[data-decision="accept"]').click();
+      await page.locator('.row[data-method="turn/completed"]').waitFor();
+      expect(existsSync(join(shared.world.workdir, 'attached-by-a-click.txt'))).toBe(true);
+      await browser.screenshot('connect-timeline');
+      await page.goto('about:blank');
+      expect(await running.exited).toBe(0);
+    } finally {
+      await shared.dispose();
+    }
+  });
+});
+
+describe('tap --ui', () => {
+  test("a front end's session through the tap shows in the page; with --intercept an approval clicked there runs the command and the front end never sees it", async () => {
+    world = await makeWorld({ steps: [{ command: 'touch tapped-by-a-click.txt' }, { text: 'Made it through the tap.' }] });
+    const dir = tempDir('tap-ui');
+    const log = join(dir, 'tap.log');
+    const env = { ...world.env, CODEX_DBG_TAP_DIR: join(dir, 'taps'), NO_COLOR: '1' };
+    const overrides = world.args.slice(2).filter((arg) => arg !== '-c').flatMap((kv) => ['--config', kv]);
+    const tap = [CLI, 'tap', '--ui', '--intercept', '--handler-timeout', '60000', '--log', log, '--', CODEX, ...overrides, 'app-server'];
+    // The front end would decline; the page's click is what answers.
+    const frontEnd = runHandClient({ command: 'node', args: tap, env, cwd: world.workdir, decision: 'decline', prompt: 'make the file' });
+    // The address with its token reaches the user through watch (a private socket), not through --log.
+    running = startCli(['watch'], { cwd: dir, env });
+    const url = await waitFor('watch to show the inspector', () => /its inspector: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(running?.stdout() ?? '')?.[1]);
+    const logged = await waitFor('the log to name the inspector', () => (existsSync(log) && readFileSync(log, 'utf8').includes('inspector at') ? readFileSync(log, 'utf8') : undefined));
+    expect(logged).toContain(`inspector at ${new URL(url).origin}/ (the address with its token: codex-dbg watch`);
+    expect(logged).not.toContain('token=');
+
+    const { page } = browser;
+    await page.goto(url);
+    await expect(page.locator('.title').textContent()).resolves.toMatch(/^live: tap: .*app-server$/);
+    const card = page.locator('.card[data-method="item/commandExecution/requestApproval"]');
+    await card.waitFor();
+    await page.locator('.rows .row[data-method="initialize"]').first().waitFor({ state: 'attached' });
+    // The tap only looks: no box to start turns or send methods.
+    expect(await page.locator('.turn-form, .call-form').count()).toBe(0);
+    await browser.screenshot('tap-approval');
+    await card.locator('button[data-decision="accept"]').click();
+
+    const run = await frontEnd;
+    expect(run.turnStatus).toBe('completed');
+    expect(run.messages.some((m) => m.method === 'item/commandExecution/requestApproval')).toBe(false);
+    expect(existsSync(join(world.workdir, 'tapped-by-a-click.txt'))).toBe(true);
+    // The tap's log saw the page's answer go to the server.
+    expect(readFileSync(log, 'utf8')).toContain('↳ answered item/commandExecution/requestApproval: decision "accept"');
+    await page.goto('about:blank');
   });
 });
 

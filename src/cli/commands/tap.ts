@@ -1,19 +1,21 @@
 // `codex-dbg tap [options] -- <codex> app-server [args…]`: sits between a front end and the server it
 // starts, relaying bytes unchanged both ways (src/transports/tap-relay.ts), and shows what passes to
 // observers that can never disturb it: the recording, observer plugins, a formatter writing to --log, and
-// any `codex-dbg watch` in another terminal. The front end's stdout and stderr carry only what the server
-// wrote; the tap's own words go to its side channel (--log, the recording, watchers). With --intercept,
-// handler plugins may answer server requests in the front end's place.
+// any `codex-dbg watch` in another terminal, and with --ui the inspector page. The front end's stdout and
+// stderr carry only what the server wrote; the tap's own words go to its side channel (--log, the
+// recording, watchers). With --intercept, handler plugins (and with --ui, clicks in the page) may answer
+// server requests in the front end's place.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { TrafficEntry } from '../../core/connection.ts';
 import { usageError } from '../../core/errors.ts';
 import { decodeLine, preview, type RequestMessage } from '../../core/messages.ts';
 import { PluginHost } from '../../plugins/host.ts';
-import type { Recorder } from '../../recording/recorder.ts';
+import type { Recorder, RecordSink } from '../../recording/recorder.ts';
 import { locateCodex } from '../../transports/locate-codex.ts';
 import { rendezvousDir, TapAnnouncer, WATCH_LINE_LIMIT } from '../../transports/rendezvous.ts';
 import { TapRelay, type Interceptor, type TapDirection, type TapExit } from '../../transports/tap-relay.ts';
+import { openLiveInspector, type LiveInspector } from '../inspector.ts';
 import type { Scope } from '../lifecycle.ts';
 import { runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
@@ -45,11 +47,27 @@ export async function tapCommand(command: string[], options: CommonOptions, tap:
 
 async function runTap(scope: Scope, command: string[], options: CommonOptions, tap: TapOptions): Promise<TapExit> {
   if (command.length === 0) throw usageError('tap: give the server command after --, for example: codex-dbg tap -- codex app-server');
+  if (options.plugins.some((spec) => spec.ref === 'ui') && !tap.intercept) throw usageError("tap: --plugin ui answers from the page in the front end's place: add --intercept");
   if (options.format && !tap.log) throw usageError('tap: --format needs --log <file> (the front end owns stdout and stderr)');
   const [bin, args] = command[0] === 'app-server' ? [locateCodex({ codexBin: options.codexBin }).path, command] : [command[0], command.slice(1)];
 
   const side = openSideChannel(scope, tap.log);
-  const set = await loadPluginSet(options, tap.log ? 'pretty' : undefined);
+  let inspectorUrl: string | undefined;
+  const inspector = await openLiveInspector(
+    scope,
+    options,
+    {
+      say: (text) => side.line(`codex-dbg tap: ${text}`),
+      // The address carries the page's token: it goes to watchers (a private socket), never into --log.
+      tellUrl: (url) => {
+        inspectorUrl = url;
+        side.line(`codex-dbg tap: inspector at ${new URL(url).origin}/ (the address with its token: codex-dbg watch${options.open ? ', or the browser --open started' : ', or add --open'})`);
+      },
+    },
+    { title: `tap: ${[bin, ...args].join(' ')}`, sends: false },
+  );
+  // The page's `ui` plugin answers only where the tap answers at all: with --intercept.
+  const set = await loadPluginSet(options, tap.log ? 'pretty' : undefined, tap.intercept ? inspector : undefined);
   const problem = (text: string) => {
     side.line(`codex-dbg tap: ${text}`);
     record((r) => r.event('problem', { text }));
@@ -57,7 +75,8 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
   };
   // A recording that cannot be written (a full disk) stops, said once (the recorder says so itself); the bytes go on.
   let recorder: Recorder | undefined;
-  const record = (what: (recorder: Recorder) => void) => {
+  const record = (what: (sink: RecordSink) => void) => {
+    if (inspector) failOpen(() => what(inspector.feed));
     if (!recorder) return;
     try {
       what(recorder);
@@ -89,6 +108,7 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
       cwd: process.cwd(),
       startedAt: new Date().toISOString(),
       command: [bin, ...args],
+      ...(inspectorUrl ? { inspector: inspectorUrl } : {}),
     });
   } catch (error) {
     problem(`watch cannot see this tap: ${(error as Error).message}`);
@@ -96,7 +116,7 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
   scope.defer('stop announcing the tap', () => announcer?.close());
 
   const observeLimit = tap.observeLimit ?? DEFAULT_OBSERVE_LIMIT;
-  const observing = Boolean(recorder) || set.plugins.some(({ plugin }) => plugin.onMessage) || Boolean(set.formatter);
+  const observing = Boolean(recorder) || Boolean(inspector) || set.plugins.some(({ plugin }) => plugin.onMessage) || Boolean(set.formatter);
   const started = performance.now();
   let clientNamed = false;
   let unreadable = 0;
@@ -149,8 +169,14 @@ async function runTap(scope: Scope, command: string[], options: CommonOptions, t
   record((r) => r.event('spawned', { pid: relay.pid }));
   const exit = await exited;
   record((r) => r.event('server-exit', { reason: 'exited', code: exit.code, signal: exit.signal }));
+  endView(inspector, exit);
   await announcer?.close({ type: 'exit', code: exit.code, signal: exit.signal });
   return exit;
+}
+
+/** The page says how the server ended; its waiting cards go (the deadline's default no longer applies). */
+function endView(inspector: LiveInspector | undefined, exit: TapExit): void {
+  inspector?.feed.end(exit.signal ? `the server was ended by ${exit.signal}` : `the server exited with code ${exit.code}`);
 }
 
 /** Handler plugins answer server requests the front end then never sees (nor the server's later word that it was resolved). */

@@ -3,7 +3,7 @@
 import { ExitCode } from '../../core/errors.ts';
 import type { SessionView } from '../../ui/session-view.ts';
 import { openRecording } from '../../ui/recording-feed.ts';
-import { serveInspector } from '../inspector.ts';
+import { serveInspector, stderrVoice } from '../inspector.ts';
 import { runCommand } from '../lifecycle.ts';
 import type { CommonOptions } from '../options.ts';
 import { openOutput } from '../setup.ts';
@@ -17,7 +17,7 @@ export function viewCommand(file: string, options: CommonOptions): Promise<numbe
     const recording = await openRecording(file, options.uiSecrets);
     scope.defer('close the recording', () => recording.close());
     const signals = watchSignals(scope, output, { interactive: false });
-    await serveInspector(scope, recording.view as SessionView<unknown>, options, output);
+    await serveInspector(scope, recording.view as SessionView<unknown>, options, stderrVoice(output));
     recording.done.then(
       () => output.stderrLine(`codex-dbg: read ${recording.view.timeline.count.toLocaleString('en')} rows of ${file}${recording.view.endedWith ? `; ${recording.view.endedWith}` : ''}`),
       (error: Error) => output.stderrLine(`codex-dbg: stopped reading ${file}: ${error.message}`),

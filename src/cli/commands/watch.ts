@@ -71,7 +71,9 @@ async function follow(path: string, options: CommonOptions, output: Output, colo
     switch (event.type) {
       case 'hello':
         label = color.cyan(`[tap ${event.pid}${event.client ? ` ${event.client}` : ''} ${event.cwd}]`);
-        return show(color.dim(`── tap started ${event.startedAt}: ${event.command.join(' ')}\n`));
+        show(color.dim(`── tap started ${event.startedAt}: ${event.command.join(' ')}\n`));
+        if (event.inspector) show(color.dim(`── its inspector: ${event.inspector}\n`));
+        return;
       case 'client':
         label = label.replace(/^(\S*\[tap \d+)/, `$1 ${event.name}`);
         return;

@@ -11,6 +11,8 @@ export interface Info {
   title: string;
   keepSecrets: boolean;
   live: boolean;
+  /** The page may start turns and send methods (not in a tap, which only looks). */
+  sends: boolean;
   clientMethods: string[];
   version: string;
 }

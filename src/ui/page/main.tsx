@@ -55,7 +55,7 @@ function App() {
       <Header />
       {info.value.live ? <PendingRequests /> : null}
       <main>{tab.value === 'timeline' ? <Timeline /> : <Conversation />}</main>
-      {info.value.live ? <Composer /> : null}
+      {info.value.sends ? <Composer /> : null}
     </div>
   );
 }
