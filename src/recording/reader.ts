@@ -151,6 +151,15 @@ async function* fileLines(file: string, start: number, onProblem: OnReadProblem)
   if (rest) yield [rest];
 }
 
+/** What to tell of gzip data that ends early or is damaged (everything before it was read); undefined for other errors. */
+export function gzipProblem(file: string, error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (typeof code !== 'string' || !code.startsWith('Z_')) return undefined;
+  return code === 'Z_BUF_ERROR'
+    ? `${file}: the compressed data ends early (the recording was not closed: codex-dbg was stopped?); read up to there`
+    : `${file}: the compressed data is damaged (${(error as Error).message}); read up to there`;
+}
+
 async function* gzipLines(file: string, start: number, splitter: LineSplitter, onProblem: OnReadProblem): AsyncGenerator<RawLine[]> {
   const source = createReadStream(file, { start, highWaterMark: READ_CHUNK });
   const gunzip = createGunzip({ chunkSize: READ_CHUNK });
@@ -162,13 +171,9 @@ async function* gzipLines(file: string, start: number, splitter: LineSplitter, o
       if (lines.length) yield lines;
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code !== 'string' || !code.startsWith('Z_')) throw error;
-    onProblem(
-      code === 'Z_BUF_ERROR'
-        ? `${file}: the compressed data ends early (the recording was not closed: codex-dbg was stopped?); read up to there`
-        : `${file}: the compressed data is damaged (${(error as Error).message}); read up to there`,
-    );
+    const problem = gzipProblem(file, error);
+    if (problem === undefined) throw error;
+    onProblem(problem);
   } finally {
     source.unpipe(gunzip);
     source.destroy();
@@ -270,8 +275,8 @@ export async function readHeader(file: string): Promise<RecordingHeader> {
   return checkHeader(value, file);
 }
 
-/** The part file after `part`, if one exists and belongs to the same recording. */
-async function nextPart(first: string, header: RecordingHeader, part: number, onProblem: OnReadProblem): Promise<string | undefined> {
+/** The part file after `part`, if one exists and belongs to the same recording (`first`: part 1's name). */
+export async function nextPart(first: string, header: RecordingHeader, part: number, onProblem: OnReadProblem): Promise<string | undefined> {
   if (!header.recordingId) return undefined;
   const file = partPath(first, part + 1);
   if (!existsSync(file)) return undefined;
