@@ -91,7 +91,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'view',
     args: [{ name: 'recording', required: true, complete: 'file' }],
     summary: 'open a --record file in the inspector page (with --open, in a browser); Ctrl-C stops it',
-    details: ['The page is served on 127.0.0.1 with a token in its URL; only that URL opens it.'],
+    details: ['Any part of a recording opens all of it, plain or gzip. The page is served on 127.0.0.1 with a token in its URL; only that URL opens it.'],
   },
   {
     name: 'tap',

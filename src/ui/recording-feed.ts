@@ -7,16 +7,15 @@
 // them), each part's header line skipped. A plain part is read back from itself. A gzip part has no place to
 // read a line back from, so the first pass decompresses it into one private spill file (deleted as soon as it
 // is opened, where the system allows) and its rows are read back from there.
-import { closeSync, createReadStream, mkdtempSync, openSync, rmdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { DbgError } from '../core/errors.ts';
-import { firstPartPath, PRIVATE_FILE_MODE, type RecordingHeader } from '../recording/format.ts';
+import { firstPartPath, type RecordingHeader } from '../recording/format.ts';
 import { gzipProblem, locateRecording, nextPart, readHeader } from '../recording/reader.ts';
 import { FileBodies, MAX_FILES, type FilePlace } from './bodies.ts';
 import { SessionView } from './session-view.ts';
+import { Spill } from './spill-file.ts';
 
 const BLOCK_BYTES = 4 * 1024 * 1024;
 /** Decompressed bytes handled at a time (zlib's default, 16 KiB, costs a round trip per 16 KiB). */
@@ -181,63 +180,6 @@ async function findGzipLines(path: string, { bodies, spill, notes, stopped }: Re
     gunzip.destroy();
   }
   finder.finish();
-}
-
-/**
- * Where gzip parts are decompressed to: one file, created (only when a gzip part is met) in a private
- * directory, 0600. On POSIX both are removed right after opening, so nothing is left even if the process is
- * killed; Windows cannot remove an open file, so there they go at close.
- */
-class Spill {
-  private number: number | undefined;
-  private fd = -1;
-  private dir: string | undefined;
-  private size = 0;
-
-  constructor(private readonly bodies: FileBodies) {}
-
-  /** Its file number in the bodies (created on first use). */
-  file(): number {
-    if (this.number !== undefined) return this.number;
-    const dir = mkdtempSync(join(tmpdir(), 'codex-dbg-view-'));
-    const path = join(dir, 'decompressed.jsonl');
-    try {
-      this.fd = openSync(path, 'wx+', PRIVATE_FILE_MODE);
-    } catch (error) {
-      rmSync(dir, { recursive: true, force: true });
-      throw spillError(error);
-    }
-    if (process.platform === 'win32') this.dir = dir;
-    else {
-      unlinkSync(path);
-      rmdirSync(dir);
-    }
-    this.number = this.bodies.addFd(this.fd);
-    return this.number;
-  }
-
-  /** Appends the bytes; where they start. */
-  write(chunk: Buffer): number {
-    const at = this.size;
-    try {
-      for (let done = 0; done < chunk.length; ) done += writeSync(this.fd, chunk, done, chunk.length - done, at + done);
-    } catch (error) {
-      throw spillError(error);
-    }
-    this.size += chunk.length;
-    return at;
-  }
-
-  /** After the bodies have closed it: the file and directory, where they are still there. */
-  remove(): void {
-    if (this.dir !== undefined) rmSync(this.dir, { recursive: true, force: true });
-    this.dir = undefined;
-  }
-}
-
-function spillError(error: unknown): DbgError {
-  const code = (error as NodeJS.ErrnoException).code ?? String(error);
-  return new DbgError('E_RECORDING', `cannot decompress the recording into ${tmpdir()} (${code}); free space there or set TMPDIR to a roomier directory`);
 }
 
 /** Second pass: each line parsed into the timeline (pairing, latency, who answered) and the tree, in order. */

@@ -1,5 +1,5 @@
-// What the inspector knows of one session, whatever feeds it (a live session, a recording being read, later
-// a tap or an attached client): the timeline of rows and the conversation tree, plus a version the page
+// What the inspector knows of one session, whatever feeds it (a session over any transport, a tap, a
+// recording being read): the timeline of rows and the conversation tree, plus a version the page
 // server watches to send the page one batched update at a time.
 import type { Bodies } from './timeline.ts';
 import { Timeline } from './timeline.ts';
