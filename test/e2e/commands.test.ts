@@ -4,11 +4,10 @@ import { readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
 import { afterEach, describe, expect, test, afterAll } from 'vitest';
-import { CLI, ROOT, isRunning, jsonLines, wholeLines, waitFor, makeWorld, runCli, tempDir, removeTempDirs, type World } from '../helpers/world.ts';
+import { CLI, FAKE_SERVER, isRunning, jsonLines, makeWorld, removeTempDirs, runCli, tempDir, waitFor, wholeLines, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
-const FAKE = join(ROOT, 'test/helpers/fake-server.mjs');
 let world: World | undefined;
 afterEach(async () => {
   await world?.dispose();
@@ -129,7 +128,7 @@ describe('faults', () => {
   });
 
   test('a server that exits during initialize: exit 3 with its stderr', async () => {
-    const result = await runCli(['--codex-bin', FAKE], { input: 'hi\n', env: { ...process.env, FAKE_MODE: 'exit-init' } });
+    const result = await runCli(['--codex-bin', FAKE_SERVER], { input: 'hi\n', env: { ...process.env, FAKE_MODE: 'exit-init' } });
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toContain('exited with code 3 while waiting for a reply to initialize');
     expect(result.stderr).toContain('fatal: fake server refuses to initialize');
@@ -137,13 +136,13 @@ describe('faults', () => {
 
   // The timeout covers initialize too, which the fake answers at once; 2 s leaves room for a loaded machine.
   test('a server that never answers: the request timeout fires with a clear error', async () => {
-    const result = await runCli(['--codex-bin', FAKE, '--request-timeout', '2000', 'call', 'thread/list', '{}'], { env: { ...process.env, FAKE_MODE: 'no-reply' } });
+    const result = await runCli(['--codex-bin', FAKE_SERVER, '--request-timeout', '2000', 'call', 'thread/list', '{}'], { env: { ...process.env, FAKE_MODE: 'no-reply' } });
     expect(result.exitCode).toBe(4);
     expect(result.stderr).toMatch(/error \[E_TIMEOUT\]: no reply to thread\/list \(id 2\) within 2000 ms/);
   });
 
   test('invalid JSON and a message of no known shape are reported and skipped; the session goes on', async () => {
-    const result = await runCli(['--codex-bin', FAKE, '--format', 'final'], { input: 'hi\n', env: { ...process.env, FAKE_MODE: 'garbage' } });
+    const result = await runCli(['--codex-bin', FAKE_SERVER, '--format', 'final'], { input: 'hi\n', env: { ...process.env, FAKE_MODE: 'garbage' } });
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toMatch(/skipped a server line: invalid JSON: .*: this is not json/);
     expect(result.stderr).toMatch(/skipped a server line: neither a request, a notification nor a response/);
@@ -163,7 +162,7 @@ describe('faults', () => {
 describe('flags', () => {
   test('a dashed on/off flag before the command does not take the command as its value', async () => {
     const env = { ...process.env, FAKE_MODE: 'plain' };
-    const result = await runCli(['--codex-bin', FAKE, '--record-secrets', '--auto-approve', '--final-only', 'exec', 'hi'], { env });
+    const result = await runCli(['--codex-bin', FAKE_SERVER, '--record-secrets', '--auto-approve', '--final-only', 'exec', 'hi'], { env });
     expect(result.stderr).not.toContain('unknown command');
     expect(result.exitCode).toBe(0);
   });
@@ -175,8 +174,8 @@ describe('recording', () => {
     const redacted = join(dir, 'redacted.jsonl');
     const kept = join(dir, 'kept.jsonl');
     const env = { ...process.env, FAKE_MODE: 'requests' };
-    await runCli(['--codex-bin', FAKE, '--plugin', 'attestation-stub:token=SECRET-TOKEN', '--record', redacted], { input: 'go\n', env });
-    await runCli(['--codex-bin', FAKE, '--plugin', 'attestation-stub:token=SECRET-TOKEN', '--record', kept, '--record-secrets'], { input: 'go\n', env });
+    await runCli(['--codex-bin', FAKE_SERVER, '--plugin', 'attestation-stub:token=SECRET-TOKEN', '--record', redacted], { input: 'go\n', env });
+    await runCli(['--codex-bin', FAKE_SERVER, '--plugin', 'attestation-stub:token=SECRET-TOKEN', '--record', kept, '--record-secrets'], { input: 'go\n', env });
     const redactedText = readFileSync(redacted, 'utf8');
     expect(redactedText).not.toContain('SECRET-TOKEN');
     expect(redactedText).toContain('"token":"[redacted]"');

@@ -7,11 +7,10 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CLI, ROOT, isRunning, jsonLines, wholeLines, removeTempDirs, runCli, tempDir, waitFor } from '../helpers/world.ts';
+import { CLI, FAKE_SERVER, isRunning, jsonLines, removeTempDirs, runCli, tempDir, waitFor, wholeLines } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
-const FAKE = join(ROOT, 'test/helpers/fake-server.mjs');
 const fake = (mode: string, extra: Record<string, string> = {}) => ({ ...process.env, FAKE_MODE: mode, ...extra });
 type Line = Record<string, unknown>;
 
@@ -50,7 +49,7 @@ function expectNoTrace(stderr: string): void {
 async function fault(mode: string, args: string[], options: { env?: Record<string, string>; input?: string } = {}) {
   const dir = tempDir('hostile');
   const record = join(dir, 'rec.jsonl');
-  const result = await runCli(['--codex-bin', FAKE, '--record', record, ...args], { env: fake(mode, options.env), input: options.input ?? 'go\n', cwd: dir });
+  const result = await runCli(['--codex-bin', FAKE_SERVER, '--record', record, ...args], { env: fake(mode, options.env), input: options.input ?? 'go\n', cwd: dir });
   expectNoTrace(result.stderr);
   const lines = readRecording(record);
   await expectGone(pidsIn(lines));
@@ -72,7 +71,7 @@ describe('1. deep nesting', () => {
   });
 
   test('call of a method whose result is 100,000 levels deep prints it (compactly), exit 0', async () => {
-    const result = await runCli(['--codex-bin', FAKE, 'call', 'fake/deep'], { env: fake('plain') });
+    const result = await runCli(['--codex-bin', FAKE_SERVER, 'call', 'fake/deep'], { env: fake('plain') });
     expectNoTrace(result.stderr);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toBe(`${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}\n`);
@@ -142,7 +141,7 @@ describe('5. exits noticed, process groups stopped', () => {
   test('a wrapper script that runs the server without exec: SIGTERM stops the server too', async () => {
     const dir = tempDir('wrapper');
     const wrapper = join(dir, 'codex-wrapper.sh');
-    writeFileSync(wrapper, `#!/bin/sh\nnode ${JSON.stringify(FAKE)} "$@"\necho wrapper done >&2\n`);
+    writeFileSync(wrapper, `#!/bin/sh\nnode ${JSON.stringify(FAKE_SERVER)} "$@"\necho wrapper done >&2\n`);
     chmodSync(wrapper, 0o755);
     const record = join(dir, 'rec.jsonl');
     // The server ignores the end of its stdin, so only a signal stops it: one that reaches the shell alone would orphan it.
@@ -169,7 +168,7 @@ describe('6. a signal during the shutdown grace period', () => {
   ] as const)('%s then %s while the server ignores EOF and SIGTERM: it is stopped now, exit %i, nothing orphaned', async (first, second, code) => {
     const dir = tempDir('grace');
     const record = join(dir, 'rec.jsonl');
-    const running = x('node', [CLI, '--codex-bin', FAKE, '--record', record], {
+    const running = x('node', [CLI, '--codex-bin', FAKE_SERVER, '--record', record], {
       throwOnError: false,
       nodeOptions: { cwd: dir, env: fake('plain', { FAKE_IGNORE_EOF: '1', FAKE_IGNORE_TERM: '1' }) },
     });
@@ -212,7 +211,7 @@ describe('8. timeouts of 2^31 ms and more', () => {
       join(dir, 'slow.mjs'),
       `export default { name: 'slow', handlers: { 'item/commandExecution/requestApproval': () => new Promise((r) => setTimeout(() => r({ decision: 'accept' }), 50)) } };`,
     );
-    const call = await runCli(['--codex-bin', FAKE, '--request-timeout', '2147483648', 'call', 'thread/start', '{}'], { env: fake('plain') });
+    const call = await runCli(['--codex-bin', FAKE_SERVER, '--request-timeout', '2147483648', 'call', 'thread/start', '{}'], { env: fake('plain') });
     expect(call.exitCode).toBe(0);
     expect(JSON.parse(call.stdout)).toEqual({ thread: { id: '00000000-0000-4000-8000-000000000001' } });
     const { result, lines } = await fault('requests', ['--handler-timeout', '2147483648', '--plugin', join(dir, 'slow.mjs'), 'exec', 'hi', '--turn-timeout', '2147484']);
@@ -226,7 +225,7 @@ describe('8. timeouts of 2^31 ms and more', () => {
     [['--handler-timeout', 'Infinity'], /--handler-timeout Infinity: expected a whole number/],
     [['exec', 'hi', '--turn-timeout', 'Infinity'], /--turn-timeout Infinity: expected a number of seconds above 0/],
   ])('%j is refused (exit 2): leave the flag out (or --handler-timeout 0) for no limit', async (args, message) => {
-    const result = await runCli(['--codex-bin', FAKE, ...args]);
+    const result = await runCli(['--codex-bin', FAKE_SERVER, ...args]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(message);
   });
@@ -255,7 +254,7 @@ describe('9. plugin results that cannot be sent as JSON', () => {
 describe('11. smaller faults', () => {
   test('raw output of a line that is not UTF-8 is the bytes received', async () => {
     // tinyexec decodes stdout as text: the bytes need a child of our own.
-    const run = spawnSync('node', [CLI, '--codex-bin', FAKE, '--format', 'raw'], { input: 'go\n', env: fake('invalid-utf8'), timeout: 45_000 });
+    const run = spawnSync('node', [CLI, '--codex-bin', FAKE_SERVER, '--format', 'raw'], { input: 'go\n', env: fake('invalid-utf8'), timeout: 45_000 });
     expect(run.status).toBe(0);
     const bytes = run.stdout;
     const expected = Buffer.concat([Buffer.from('{"method":"fake/bytes","params":{"text":"'), Buffer.from([0xff, 0xfe, 0x41, 0xc3]), Buffer.from('"}}\n')]);
@@ -264,7 +263,7 @@ describe('11. smaller faults', () => {
 
   test('an error reply whose code is not an integer fails the call at once as malformed (not at its timeout)', async () => {
     for (const method of ['fake/bad-error', 'fake/float-error']) {
-      const result = await runCli(['--codex-bin', FAKE, '--request-timeout', '600000', 'call', method], { env: fake('plain') });
+      const result = await runCli(['--codex-bin', FAKE_SERVER, '--request-timeout', '600000', 'call', method], { env: fake('plain') });
       expectNoTrace(result.stderr);
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toMatch(new RegExp(`error \\[E_RPC\\]: ${method} \\(id \\d+\\): the server's reply is malformed \\(malformed error: error\\.code: `));
@@ -283,7 +282,7 @@ describe('11. smaller faults', () => {
   });
 
   test('initialize answered with an error: exec exits 3 (the server failed to start)', async () => {
-    const result = await runCli(['--codex-bin', FAKE, 'exec', 'hi'], { env: fake('init-error') });
+    const result = await runCli(['--codex-bin', FAKE_SERVER, 'exec', 'hi'], { env: fake('init-error') });
     expectNoTrace(result.stderr);
     expect(result.exitCode).toBe(3);
     expect(result.stderr).toMatch(/the server failed to start: initialize failed: fake server: initialize refused/);
@@ -292,7 +291,7 @@ describe('11. smaller faults', () => {
   test("a plugin whose setup throws: E_PLUGIN, exit 2, naming it", async () => {
     const dir = tempDir('setup');
     writeFileSync(join(dir, 'p.mjs'), `export default { name: 'fragile', setup() { throw new Error('no config found'); } };`);
-    const result = await runCli(['--codex-bin', FAKE, '--plugin', join(dir, 'p.mjs'), 'exec', 'hi'], { env: fake('plain') });
+    const result = await runCli(['--codex-bin', FAKE_SERVER, '--plugin', join(dir, 'p.mjs'), 'exec', 'hi'], { env: fake('plain') });
     expectNoTrace(result.stderr);
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe('codex-dbg: error [E_PLUGIN]: plugin "fragile": setup failed: no config found');
@@ -300,7 +299,7 @@ describe('11. smaller faults', () => {
 
   test('| head -1 during a burst of server requests: at most one "could not answer" line', async () => {
     const dir = tempDir('burst');
-    const result = await x('sh', ['-c', `printf 'go\\n' | node ${JSON.stringify(CLI)} --codex-bin ${JSON.stringify(FAKE)} --record rec.jsonl --format jsonl | head -1`], {
+    const result = await x('sh', ['-c', `printf 'go\\n' | node ${JSON.stringify(CLI)} --codex-bin ${JSON.stringify(FAKE_SERVER)} --record rec.jsonl --format jsonl | head -1`], {
       throwOnError: false,
       nodeOptions: { cwd: dir, env: fake('generated', { FAKE_COUNT: '20000', FAKE_CONCURRENCY: '2000' }) },
     });

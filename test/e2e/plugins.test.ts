@@ -3,12 +3,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, afterAll } from 'vitest';
 import { SERVER_REQUEST_METHODS } from '../../src/codex/protocol.ts';
-import { ROOT, jsonLines, type Entry, makeWorld, runCli, tempDir, removeTempDirs, type World } from '../helpers/world.ts';
+import { type Entry, FAKE_SERVER, jsonLines, makeWorld, removeTempDirs, runCli, tempDir, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
 const APPROVAL_FLAGS = ['--approval-policy', 'untrusted', '--sandbox', 'workspace-write'];
-const FAKE = join(ROOT, 'test/helpers/fake-server.mjs');
 
 let world: World | undefined;
 afterEach(async () => {
@@ -96,7 +95,7 @@ module.exports = definePlugin({ name: 'fixed-time', handlers: { 'currentTime/rea
       join(dir, 'node_modules', 'codex-dbg-user-input', 'index.js'),
       `export default { name: 'user-input', handlers: { 'item/tool/requestUserInput': () => ({ answers: { q: { answers: ['yes'] } } }) } };\n`,
     );
-    const result = await runCli(['--codex-bin', FAKE, '--format', 'jsonl', '--plugin', './time.cjs', '--plugin', 'codex-dbg-user-input'], {
+    const result = await runCli(['--codex-bin', FAKE_SERVER, '--format', 'jsonl', '--plugin', './time.cjs', '--plugin', 'codex-dbg-user-input'], {
       cwd: dir,
       input: 'go\n',
       env: { ...process.env, FAKE_MODE: 'requests' },
@@ -111,7 +110,7 @@ module.exports = definePlugin({ name: 'fixed-time', handlers: { 'currentTime/rea
   });
 
   test('every server request gets exactly one reply: the safe default when no plugin answers', async () => {
-    const result = await runCli(['--codex-bin', FAKE, '--format', 'jsonl'], { input: 'go\n', env: { ...process.env, FAKE_MODE: 'requests' } });
+    const result = await runCli(['--codex-bin', FAKE_SERVER, '--format', 'jsonl'], { input: 'go\n', env: { ...process.env, FAKE_MODE: 'requests' } });
     expect(result.exitCode).toBe(0);
     const all = jsonLines(result.stdout) as unknown as Entry[];
     const requests = all.filter((e) => e.dir === 'in' && e.kind === 'request');
@@ -137,7 +136,7 @@ module.exports = definePlugin({ name: 'fixed-time', handlers: { 'currentTime/rea
   });
 
   test('plugins are asked in --plugin order; auto-approve and attestation-stub answer theirs, the rest fall through', async () => {
-    const result = await runCli(['--codex-bin', FAKE, '--format', 'jsonl', '--plugin', 'attestation-stub:token=t0k', '--plugin', 'auto-approve', '--plugin', 'decline'], {
+    const result = await runCli(['--codex-bin', FAKE_SERVER, '--format', 'jsonl', '--plugin', 'attestation-stub:token=t0k', '--plugin', 'auto-approve', '--plugin', 'decline'], {
       input: 'go\n',
       env: { ...process.env, FAKE_MODE: 'requests' },
     });
@@ -155,7 +154,7 @@ module.exports = definePlugin({ name: 'fixed-time', handlers: { 'currentTime/rea
     expect(result.stderr).toContain('[attestation-stub] attestation/generate #7 answered with the stub token');
 
     // --auto-approve goes after every --plugin: here decline is asked first and wins.
-    const fallback = await runCli(['--codex-bin', FAKE, '--format', 'jsonl', '--auto-approve', '--plugin', 'decline'], {
+    const fallback = await runCli(['--codex-bin', FAKE_SERVER, '--format', 'jsonl', '--auto-approve', '--plugin', 'decline'], {
       input: 'go\n',
       env: { ...process.env, FAKE_MODE: 'requests' },
     });
@@ -178,7 +177,7 @@ module.exports = definePlugin({ name: 'fixed-time', handlers: { 'currentTime/rea
       [['--format', 'auto-approve'], /--format auto-approve: "auto-approve" is not a formatter/],
     ];
     for (const [args, message] of cases) {
-      const result = await runCli(['--codex-bin', FAKE, ...args], { cwd: dir, input: '' });
+      const result = await runCli(['--codex-bin', FAKE_SERVER, ...args], { cwd: dir, input: '' });
       expect(result.exitCode, args.join(' ')).toBe(2);
       expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(result.stderr, args.join(' ')).toMatch(message);

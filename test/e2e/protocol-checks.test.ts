@@ -5,11 +5,10 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { CODEX, CODEX_VERSION, ROOT, makeWorld, removeTempDirs, runCli, tempDir, testCacheHome, type World } from '../helpers/world.ts';
+import { CODEX, CODEX_VERSION, FAKE_SERVER, makeWorld, removeTempDirs, runCli, tempDir, testCacheHome, type World } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
-const FAKE = join(ROOT, 'test/helpers/fake-server.mjs');
 let world: World | undefined;
 afterEach(async () => {
   await world?.dispose();
@@ -23,18 +22,18 @@ const violationLines = (stderr: string) => stderr.split('\n').filter((line) => l
 
 describe('--validate', () => {
   test('flags a planted violation from the server, counts it, and goes on; --validate=strict exits 5', async () => {
-    const warn = await runCli(['--codex-bin', FAKE, '--validate', '--format', 'final', 'exec', 'hi'], { env: fakeEnv('invalid') });
+    const warn = await runCli(['--codex-bin', FAKE_SERVER, '--validate', '--format', 'final', 'exec', 'hi'], { env: fakeEnv('invalid') });
     expect(warn.exitCode).toBe(0);
     const lines = violationLines(warn.stderr);
     expect(lines).toContain('codex-dbg: violation: in notification item/agentMessage/delta: params.delta: must be string (got 5)');
     expect(lines).toContain(`codex-dbg: violation: in notification fake/unknownNotification: method: "fake/unknownNotification" is not a server notification of codex ${CODEX_VERSION}`);
     expect(warn.stderr).toMatch(new RegExp(`codex-dbg: --validate: \\d+ messages checked against codex ${CODEX_VERSION.replace(/\./g, '\\.')}, ${lines.length} violations`));
 
-    const strict = await runCli(['--codex-bin', FAKE, '--validate=strict', 'exec', 'hi'], { env: fakeEnv('invalid') });
+    const strict = await runCli(['--codex-bin', FAKE_SERVER, '--validate=strict', 'exec', 'hi'], { env: fakeEnv('invalid') });
     expect(strict.exitCode).toBe(5);
     expect(strict.stderr).toMatch(/codex-dbg: error \[E_PROTOCOL\]: \d+ protocol violations \(--validate=strict\)/);
 
-    const clean = await runCli(['--codex-bin', FAKE, '--validate=strict', 'exec', 'hi'], { env: fakeEnv('plain') });
+    const clean = await runCli(['--codex-bin', FAKE_SERVER, '--validate=strict', 'exec', 'hi'], { env: fakeEnv('plain') });
     // The fake server's thread/start reply lacks most of ThreadStartResponse: even a plain run is flagged.
     expect(violationLines(clean.stderr).some((line) => line.startsWith('codex-dbg: violation: in response thread/start id '))).toBe(true);
   });
@@ -67,7 +66,7 @@ describe('--validate', () => {
   test('replay --validate checks the recorded and the replayed messages', async () => {
     const dir = tempDir('replay-validate');
     const recording = join(dir, 'rec.jsonl');
-    const recorded = await runCli(['--codex-bin', FAKE, '--record', recording, 'exec', 'hi'], { env: fakeEnv('invalid') });
+    const recorded = await runCli(['--codex-bin', FAKE_SERVER, '--record', recording, 'exec', 'hi'], { env: fakeEnv('invalid') });
     expect(recorded.exitCode).toBe(0);
     const replayed = await runCli(['--codex-bin', CODEX, 'replay', recording, '--validate'], { env: { ...process.env, XDG_CACHE_HOME: testCacheHome() } });
     expect(replayed.exitCode).toBe(0);

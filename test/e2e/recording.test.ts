@@ -8,11 +8,10 @@ import { partPath } from '../../src/recording/format.ts';
 import { messageText, readEntries, type RecordedEntry } from '../../src/recording/reader.ts';
 import { mayHoldSecret, REDACTED, redactJson } from '../../src/recording/redaction.ts';
 import type { SessionStats } from '../../src/recording/stats.ts';
-import { CLI, CODEX, isRunning, jsonLines, removeTempDirs, ROOT, runCli, tempDir, waitFor } from '../helpers/world.ts';
+import { CLI, CODEX, FAKE_SERVER, isRunning, jsonLines, removeTempDirs, runCli, tempDir, waitFor } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
-const FAKE = join(ROOT, 'test/helpers/fake-server.mjs');
 const fake = (mode: string, extra: Record<string, string> = {}) => ({ ...process.env, FAKE_MODE: mode, ...extra });
 const mode = (file: string) => statSync(file).mode & 0o777;
 
@@ -31,7 +30,7 @@ describe('recording files', () => {
   test('gzip: a kill mid-session loses at most the last second; the recording and its index are private', async () => {
     const dir = tempDir('rec-kill');
     const record = join(dir, 'rec.jsonl.gz');
-    const running = x('node', [CLI, '--codex-bin', FAKE, '--record', record, '--format', 'jsonl'], {
+    const running = x('node', [CLI, '--codex-bin', FAKE_SERVER, '--record', record, '--format', 'jsonl'], {
       throwOnError: false,
       stdin: 'go\n',
       nodeOptions: { cwd: dir, env: fake('stall', { FAKE_COUNT: '3000' }) },
@@ -59,7 +58,7 @@ describe('recording files', () => {
 
   test('--record-max-bytes: the parts replay as one recording', async () => {
     const dir = tempDir('rec-rotate');
-    const recorded = await runCli(['--codex-bin', FAKE, '--record', 'rec.jsonl', '--record-max-bytes', '100000', '--format', 'final'], {
+    const recorded = await runCli(['--codex-bin', FAKE_SERVER, '--record', 'rec.jsonl', '--record-max-bytes', '100000', '--format', 'final'], {
       cwd: dir,
       input: 'go\n',
       env: fake('generated', { FAKE_COUNT: '2000' }),
@@ -78,7 +77,7 @@ describe('recording files', () => {
 
   test('replay of a recording whose last line was cut reports it and goes on', async () => {
     const dir = tempDir('rec-cut');
-    await runCli(['--codex-bin', FAKE, '--record', 'rec.jsonl', '--auto-approve'], { cwd: dir, input: 'go\n', env: fake('requests') });
+    await runCli(['--codex-bin', FAKE_SERVER, '--record', 'rec.jsonl', '--auto-approve'], { cwd: dir, input: 'go\n', env: fake('requests') });
     const text = readFileSync(join(dir, 'rec.jsonl'), 'utf8');
     const lines = text.trimEnd().split('\n');
     const last = lines[lines.length - 1];
@@ -91,7 +90,7 @@ describe('recording files', () => {
 
   test('stats on a known session: the counts the fake server made, who answered each request', async () => {
     const dir = tempDir('rec-stats');
-    await runCli(['--codex-bin', FAKE, '--record', 'rec.jsonl.gz', '--auto-approve', '--plugin', 'attestation-stub:quiet=true'], { cwd: dir, input: 'go\n', env: fake('requests') });
+    await runCli(['--codex-bin', FAKE_SERVER, '--record', 'rec.jsonl.gz', '--auto-approve', '--plugin', 'attestation-stub:quiet=true'], { cwd: dir, input: 'go\n', env: fake('requests') });
     const json = await runCli(['stats', 'rec.jsonl.gz', '--json'], { cwd: dir });
     expect(json.exitCode).toBe(0);
     const stats = JSON.parse(json.stdout) as SessionStats;
@@ -133,7 +132,7 @@ describe('hostile message shapes (#16)', () => {
   test('messages nested thousands of levels deep and a "__proto__" key: recorded whole, redacted or not, the session ends cleanly', async () => {
     for (const secrets of [[], ['--record-secrets']]) {
       const dir = tempDir('rec-hostile');
-      const result = await runCli(['--codex-bin', FAKE, '--record', 'rec.jsonl', ...secrets, '--format', 'final'], { cwd: dir, input: 'go\n', env: fake('hostile-shapes') });
+      const result = await runCli(['--codex-bin', FAKE_SERVER, '--record', 'rec.jsonl', ...secrets, '--format', 'final'], { cwd: dir, input: 'go\n', env: fake('hostile-shapes') });
       expect(result.stderr).not.toMatch(/RangeError|Maximum call stack|\n\s+at /);
       expect(result.exitCode).toBe(0);
       const { entries, problems } = await readAll(join(dir, 'rec.jsonl'));
@@ -227,7 +226,7 @@ describe('recording flags and commands: usage errors, exit 2, one line', () => {
     writeFileSync(join(dir, 'script.json'), '{"steps":[]}\n');
     writeFileSync(join(dir, 'rec.jsonl'), '{"type":"header","format":"codex-dbg-recording","version":1,"startedAt":"x","codexDbg":"1","redacted":true}\n');
     // stats reaches no server, so it takes no --codex-bin.
-    const result = await runCli(args[0] === 'stats' ? args : ['--codex-bin', FAKE, ...args], { cwd: dir, input: '' });
+    const result = await runCli(args[0] === 'stats' ? args : ['--codex-bin', FAKE_SERVER, ...args], { cwd: dir, input: '' });
     expect(result.exitCode).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

@@ -4,11 +4,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { x } from 'tinyexec';
 import { afterAll, describe, expect, test } from 'vitest';
-import { CLI, ROOT, isRunning, jsonLines, wholeLines, waitFor, removeTempDirs, runCli, tempDir, type Entry } from '../helpers/world.ts';
+import { CLI, type Entry, FAKE_SERVER, isRunning, jsonLines, removeTempDirs, runCli, tempDir, waitFor, wholeLines } from '../helpers/world.ts';
 
 afterAll(removeTempDirs);
 
-const FAKE = join(ROOT, 'test/helpers/fake-server.mjs');
 const fake = (mode: string, extra: Record<string, string> = {}) => ({ ...process.env, FAKE_MODE: mode, ...extra });
 
 
@@ -16,7 +15,7 @@ const fake = (mode: string, extra: Record<string, string> = {}) => ({ ...process
 async function recorded(args: string[], env: NodeJS.ProcessEnv, input = 'go\n') {
   const dir = tempDir('rel');
   const record = join(dir, 'rec.jsonl');
-  const result = await runCli(['--codex-bin', FAKE, '--record', record, ...args], { env, input, cwd: dir });
+  const result = await runCli(['--codex-bin', FAKE_SERVER, '--record', record, ...args], { env, input, cwd: dir });
   const lines = jsonLines(readFileSync(record, 'utf8'));
   const pid = lines.find((l) => l.event === 'spawned')?.pid as number;
   return { result, lines, pid };
@@ -48,13 +47,13 @@ describe('faults from the server', () => {
 
   // Two runs that each move 64 MB through pipes: slow on a loaded machine, so more time than the default.
   test('a 64 MB line passes whole by default, and is skipped and reported above --max-line-bytes', async () => {
-    const whole = await runCli(['--codex-bin', FAKE, '--format', 'raw'], { input: 'go\n', env: fake('huge-line'), timeoutMs: 70_000 });
+    const whole = await runCli(['--codex-bin', FAKE_SERVER, '--format', 'raw'], { input: 'go\n', env: fake('huge-line'), timeoutMs: 70_000 });
     expect(whole.exitCode).toBe(0);
     const huge = whole.stdout.split('\n').find((line) => line.includes('fake/huge')) as string;
     expect(huge.length).toBe(64 * 1024 * 1024 + '{"method":"fake/huge","params":{"blob":""}}'.length);
     expect(JSON.parse(huge).params.blob).toHaveLength(64 * 1024 * 1024);
 
-    const skipped = await runCli(['--codex-bin', FAKE, '--format', 'final', '--max-line-bytes', '1000000'], { input: 'go\n', env: fake('huge-line'), timeoutMs: 70_000 });
+    const skipped = await runCli(['--codex-bin', FAKE_SERVER, '--format', 'final', '--max-line-bytes', '1000000'], { input: 'go\n', env: fake('huge-line'), timeoutMs: 70_000 });
     expect(skipped.exitCode).toBe(0);
     expect(skipped.stderr).toMatch(/skipped a server line of 67108907 bytes: above --max-line-bytes 1000000/);
   }, 150_000);
@@ -84,7 +83,7 @@ describe('every server request answered exactly once', () => {
     const rules = join(dir, 'rules.json');
     writeFileSync(rules, JSON.stringify({ commands: [{ match: '*', decision: 'allow' }] }));
     const args = pluginArgs.map((arg) => arg.replace('RULES', rules));
-    const result = await runCli(['--codex-bin', FAKE, '--format', 'jsonl', ...args], { input: 'go\n', env: fake('generated', { FAKE_COUNT: '3000' }) });
+    const result = await runCli(['--codex-bin', FAKE_SERVER, '--format', 'jsonl', ...args], { input: 'go\n', env: fake('generated', { FAKE_COUNT: '3000' }) });
     expect(result.exitCode).toBe(0);
     const all = jsonLines(result.stdout) as unknown as Entry[];
     const requests = all.filter((e) => e.dir === 'in' && e.kind === 'request');
@@ -102,7 +101,7 @@ describe('signals and pipes', () => {
   test('SIGTERM shuts down cleanly: exit 143, server stopped, recording complete', async () => {
     const dir = tempDir('term');
     const record = join(dir, 'rec.jsonl');
-    const running = x('node', [CLI, '--codex-bin', FAKE, '--record', record], { throwOnError: false, nodeOptions: { cwd: dir, env: fake('plain') } });
+    const running = x('node', [CLI, '--codex-bin', FAKE_SERVER, '--record', record], { throwOnError: false, nodeOptions: { cwd: dir, env: fake('plain') } });
     const lines = () => (existsSync(record) ? jsonLines(wholeLines(readFileSync(record, 'utf8'))) : []);
     const pid = await waitFor('the server', () => lines().find((l) => l.event === 'spawned')?.pid as number | undefined);
     await waitFor('the thread', () => (lines().some((l) => (l.message as { result?: { thread?: unknown } })?.result?.thread) ? true : undefined));
@@ -116,7 +115,7 @@ describe('signals and pipes', () => {
   test('stdout closed early (| head -1): quiet, no EPIPE trace, server stopped', async () => {
     const dir = tempDir('pipe');
     const record = join(dir, 'rec.jsonl');
-    const result = await x('sh', ['-c', `printf 'go\\n' | node ${JSON.stringify(CLI)} --codex-bin ${JSON.stringify(FAKE)} --record rec.jsonl --format jsonl | head -1`], {
+    const result = await x('sh', ['-c', `printf 'go\\n' | node ${JSON.stringify(CLI)} --codex-bin ${JSON.stringify(FAKE_SERVER)} --record rec.jsonl --format jsonl | head -1`], {
       throwOnError: false,
       nodeOptions: { cwd: dir, env: fake('stderr-flood') },
     });
@@ -130,7 +129,7 @@ describe('signals and pipes', () => {
   test('codex-dbg itself killed with SIGKILL: the recording parses line by line up to the kill', async () => {
     const dir = tempDir('kill');
     const record = join(dir, 'rec.jsonl');
-    const running = x('node', [CLI, '--codex-bin', FAKE, '--record', record, '--format', 'final'], {
+    const running = x('node', [CLI, '--codex-bin', FAKE_SERVER, '--record', record, '--format', 'final'], {
       throwOnError: false,
       stdin: 'go\n',
       nodeOptions: { cwd: dir, env: fake('generated', { FAKE_COUNT: '1000000', FAKE_CONCURRENCY: '1' }) },
@@ -186,7 +185,7 @@ describe('bad input: exit 2, one clear line, no stack trace', () => {
   ];
   test.each(cases)('%j', async (args, message) => {
     // replay never starts codex, so it takes no --codex-bin.
-    const result = await runCli([...(args[0] === 'replay' ? [] : ['--codex-bin', FAKE]), ...args], { cwd: dir, input: '' });
+    const result = await runCli([...(args[0] === 'replay' ? [] : ['--codex-bin', FAKE_SERVER]), ...args], { cwd: dir, input: '' });
     expect(result.exitCode).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

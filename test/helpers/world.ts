@@ -11,6 +11,8 @@ import { startScriptedWorld } from '../../src/scripted/world.ts';
 
 export const ROOT = resolve(import.meta.dirname ?? __dirname, '../..');
 export const CLI = join(ROOT, 'dist', 'codex-dbg.mjs');
+/** A server that misbehaves on purpose, for the faults the real codex cannot be made to show. */
+export const FAKE_SERVER = join(ROOT, 'test', 'helpers', 'fake-server.mjs');
 /**
  * The codex under test: $CODEX_DBG_TEST_CODEX (a path; `npm run test:compat` sets it to each older release),
  * else the real codex from the pinned @openai/codex dev dependency.
